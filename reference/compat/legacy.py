@@ -1,0 +1,104 @@
+"""The legacy behaviours ``LB-n`` of the ``snntorch-1.0`` profile (``docs/spec/legacy.md``).
+
+Each function reproduces one behaviour of snnTorch 1.0.0 that the ``spec``
+profile corrects, named after its id, so the spec path never carries them.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn.functional as F
+
+from ..checks import check_reduction
+
+
+def lb1_clamped_class_targets(labels: torch.Tensor, num_classes: int, on_target, off_target) -> torch.Tensor:
+    """LB-1: ``spikegen.targets_convert``: float32; when ``on > off`` the off entries are ``max(0, off)``."""
+    if bool(torch.max(labels > num_classes - 1)):
+        raise Exception(f"target [{torch.max(labels)}] is out of bounds for ``num_classes`` [{num_classes}]")
+    onehot = torch.zeros(len(labels), num_classes, dtype=torch.float32, device=labels.device)
+    onehot = onehot.scatter(1, lb12_truncated_labels(labels).unsqueeze(-1), 1)
+    if on_target > off_target:
+        return torch.clamp(onehot * on_target, off_target)
+    return onehot * on_target + ~onehot.bool() * off_target
+
+
+def lb2_float32_population_code(record: torch.Tensor, num_classes, num_outputs: int) -> torch.Tensor:
+    """LB-2: block sums over neurons and time, always returned as float32."""
+    if not num_classes:
+        raise Exception("``num_classes`` must be specified if ``population_code=True``.")
+    if num_outputs % num_classes:
+        raise Exception(f"``num_outputs {num_outputs} must be a factor of num_classes {num_classes}.")
+    blocks = record[..., :num_outputs].unflatten(-1, (num_classes, num_outputs // num_classes))
+    return blocks.sum(-1).sum(0).to(torch.float32)
+
+
+def lb2_float32_step_sum(step_losses, shape, device) -> torch.Tensor:
+    """LB-2: per-step losses added one step at a time into a float32 accumulator of ``shape``."""
+    total = torch.zeros(shape, dtype=torch.float32, device=device)
+    for step_loss in step_losses:
+        total += step_loss
+    return total
+
+
+def lb3_one_element_shape(reduction: str, weight) -> tuple[int, ...] | int:
+    """LB-3: the accumulator of ``ce_rate_loss``/``mse_membrane_loss`` is ``[1]`` when reduced without weight."""
+    return 1 if (weight is None and reduction in ("mean", "sum")) else -1
+
+
+def lb4_weight_last_axis(loss: torch.Tensor, weight: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
+    """LB-4/LB-11: ``loss * weight[index]``, broadcast against the *last* axis of ``loss``."""
+    return loss * weight[index]
+
+
+def lb5_weighted_reduce(loss: torch.Tensor, reduction: str, weight) -> torch.Tensor:
+    """LB-5/LB-6: with ``weight``, only ``'mean'`` reduces; ``'sum'`` (or any other string) is unreduced."""
+    return loss.mean() if (weight is not None and reduction == "mean") else loss
+
+
+def lb6_reduction(reduction: str, weight) -> str:
+    """LB-6: an invalid ``reduction`` is accepted when ``weight`` is set (torch would reject it otherwise)."""
+    return reduction if weight is not None else check_reduction(reduction)
+
+
+def lb7_population_neuron_weight(weight: torch.Tensor, num_classes, num_outputs: int) -> torch.Tensor:
+    """LB-7: ``ce_rate_loss(population_code=True)``: a per-*neuron* float32 weight from ``weight[0]``, ``weight[1]``."""
+    first_block = int(num_outputs / num_classes)
+    return torch.Tensor([weight[0] if n < first_block else weight[1] for n in range(num_outputs)]).to(weight.device)
+
+
+def lb8_step_targets(target_rows: torch.Tensor, step: int) -> torch.Tensor:
+    """LB-8: ``time_var_targets=True`` takes the target row of *sample* ``step`` for every sample."""
+    return target_rows[step]
+
+
+def lb9_zero_whole_steps(spk_rec: torch.Tensor, times: torch.Tensor) -> None:
+    """LB-9: after each pass, zero every time step that was the n-th spike time of *any* neuron (in place)."""
+    spk_rec[torch.unique(times.long())] = 0
+
+
+def lb9_assign_backward(grad: torch.Tensor, times: torch.Tensor, grad_output: torch.Tensor) -> torch.Tensor:
+    """LB-9: the MultiSpike backward *assigns* ``-g[f]`` per spike f in order, so the last f wins on a shared step."""
+    for spike in range(times.size(0)):
+        grad.scatter_(0, times[spike : spike + 1].long(), -grad_output[spike : spike + 1])
+    return grad
+
+
+def lb12_truncated_labels(targets: torch.Tensor) -> torch.Tensor:
+    """LB-12: the MSE family accepts any numeric labels and truncates them to int64."""
+    return targets.type(torch.int64)
+
+
+def lb14_first_spike_onehot(first_step: torch.Tensor, record_shape: torch.Size, dtype: torch.dtype) -> torch.Tensor:
+    """LB-14: where the FirstSpike backward puts its 1s; for rank >= 4 it fills whole trailing rows."""
+    onehot = torch.zeros(record_shape, dtype=dtype, device=first_step.device)
+    onehot = onehot.scatter_(0, first_step.unsqueeze(0), 1.0)
+    if len(record_shape) <= 3:
+        return onehot
+    row_hit = onehot.flatten(3).amax(-1)
+    return row_hit.reshape(row_hit.shape + (1,) * (len(record_shape) - 3)).expand(record_shape).clone()
+
+
+def mse(prediction: torch.Tensor, target: torch.Tensor, reduction: str) -> torch.Tensor:
+    """``torch.nn.MSELoss`` as upstream calls it (target broadcast warnings included)."""
+    return F.mse_loss(prediction, target, reduction=reduction)

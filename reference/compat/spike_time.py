@@ -1,0 +1,122 @@
+"""Spike-time estimators of the ``snntorch-1.0`` profile.
+
+Bit-for-bit snnTorch 1.0.0 for binary records, vectorised. Differences from the
+spec estimators: LB-9 (MultiSpike), LB-14 (FirstSpike backward for rank >= 4),
+signed zeros in the FirstSpike backward (``-g * onehot``), and LB-1 / LB-10 in
+:class:`SpikeTime`.
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+from ..spike_time import first_spike_step
+from .legacy import lb1_clamped_class_targets, lb9_assign_backward, lb9_zero_whole_steps, lb14_first_spike_onehot
+
+
+def first_spike_value(spk_rec: torch.Tensor) -> torch.Tensor:
+    """Upstream's time formula: ``spk[t0] * (t0 + 1) - 1`` at the first non-zero step ``t0``, ``T - 1`` if none."""
+    num_steps = spk_rec.size(0)
+    first = first_spike_step(spk_rec)
+    scaled = spk_rec.gather(0, first.unsqueeze(0)).squeeze(0) * (first + 1)
+    silent = (spk_rec != 0).sum(0) == 0
+    return torch.where(silent, torch.full_like(scaled, num_steps), scaled) - 1
+
+
+class FirstSpike(torch.autograd.Function):
+    """First spike time; backward ``-g * onehot(first)`` (signed zeros as upstream)."""
+
+    @staticmethod
+    def forward(ctx, spk_rec: torch.Tensor, device: object = "cpu") -> torch.Tensor:
+        first = first_spike_value(spk_rec)
+        ctx.save_for_backward(first)
+        ctx.record = (spk_rec.shape, spk_rec.dtype)
+        return first
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        (first,) = ctx.saved_tensors
+        onehot = lb14_first_spike_onehot(first.long(), *ctx.record)
+        return -grad_output * onehot, None
+
+
+class MultiSpike(torch.autograd.Function):
+    """LB-9: F passes of the first-spike extraction, zeroing whole steps in between; assigning backward."""
+
+    @staticmethod
+    def forward(ctx, spk_rec: torch.Tensor, spk_count: int, device: object = "cpu") -> torch.Tensor:
+        remaining = spk_rec.clone()
+        times = []
+        for _ in range(spk_count):
+            nth = first_spike_value(remaining)
+            times.append(nth)
+            lb9_zero_whole_steps(remaining, nth)
+        times = torch.stack(times)
+        ctx.save_for_backward(times)
+        ctx.record_shape = spk_rec.shape
+        return times
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        (times,) = ctx.saved_tensors
+        grad = torch.zeros(ctx.record_shape, dtype=grad_output.dtype, device=grad_output.device)
+        return lb9_assign_backward(grad, times, grad_output), None, None
+
+
+class Tolerance(torch.autograd.Function):
+    """Strict ``|t - target| < tolerance`` snap with a pass-through backward (as in the spec)."""
+
+    @staticmethod
+    def forward(ctx, spk_time: torch.Tensor, target: torch.Tensor, tolerance) -> torch.Tensor:
+        snapped = spk_time.clone()
+        close = torch.abs(spk_time - target) < tolerance
+        snapped[close] = (torch.ones_like(spk_time) * target)[close]
+        return snapped
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        return grad_output, None, None
+
+
+class SpikeTime(nn.Module):
+    """``SpikeTime`` of snnTorch 1.0.0: LB-1 label targets; LB-10 the caller's time targets are copied, not rewritten."""
+
+    FirstSpike = FirstSpike
+    MultiSpike = MultiSpike
+    Tolerance = Tolerance
+
+    def __init__(self, target_is_time=False, on_target=0, off_target=-1, tolerance=0, multi_spike=False) -> None:
+        super().__init__()
+        self.target_is_time = target_is_time
+        self.tolerance = tolerance
+        self.multi_spike = multi_spike
+        self.on_target = on_target
+        self.off_target = off_target
+
+    def forward(self, spk_out: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        num_steps, num_outputs = spk_out.size(0), spk_out.size(-1)
+        if self.target_is_time:
+            targets = targets.clone()  # LB-10: upstream rewrites the caller's tensor in place
+        else:
+            targets = self.labels_to_spike_times(targets, num_outputs)
+        targets = torch.where(targets < 0, num_steps + targets, targets)
+        if self.multi_spike:
+            spk_time = MultiSpike.apply(spk_out, targets.size(0), spk_out.device)
+        else:
+            spk_time = FirstSpike.apply(spk_out, spk_out.device)
+        if self.tolerance:
+            spk_time = Tolerance.apply(spk_time, targets, self.tolerance)
+        return spk_time, targets
+
+    def labels_to_spike_times(self, targets: torch.Tensor, num_outputs: int) -> torch.Tensor:
+        if not self.multi_spike:
+            return lb1_clamped_class_targets(targets, num_outputs, self.on_target, self.off_target)
+        if len(self.on_target) != len(self.off_target):
+            raise IndexError(
+                f"`on_target` (length: {len(self.on_target)}) must have the same "
+                f"length as `off_target` (length: {len(self.off_target)}."
+            )
+        return torch.stack(
+            [lb1_clamped_class_targets(targets, num_outputs, on, off) for on, off in zip(self.on_target, self.off_target)]
+        )

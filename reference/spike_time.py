@@ -1,0 +1,194 @@
+"""Spike-time estimators and label-to-time targets (spec page ``spike_time.md``).
+
+The spike time of a neuron is not differentiable in its spikes; each
+estimator pairs an exact forward with a *surrogate* backward, written side by
+side. ``spk`` is a binary record ``[T, *]`` (any trailing shape, ST-1).
+"""
+
+from __future__ import annotations
+
+import torch
+import torch.nn as nn
+
+from .checks import check_binary, check_labels, check_real, check_record, check_time_sequence
+from .common import class_targets
+
+
+def _step_index(spk: torch.Tensor) -> torch.Tensor:
+    """``t`` broadcast along ``spk``'s trailing dimensions: shape ``[T, 1, ..., 1]``."""
+    num_steps = spk.size(0)
+    index_dtype = torch.int32 if num_steps < 2**31 - 1 else torch.int64
+    steps = torch.arange(num_steps, dtype=index_dtype, device=spk.device)
+    return steps.reshape((num_steps,) + (1,) * (spk.dim() - 1))
+
+
+def first_spike_step(spk: torch.Tensor) -> torch.Tensor:
+    """ST-FIRST-1: the first step with a spike, or ``T-1`` for a silent neuron (int64)."""
+    num_steps = spk.size(0)
+    countdown = (num_steps - _step_index(spk)) * (spk != 0)  # T-t where a spike is, else 0
+    latest = countdown.amax(0)
+    return torch.where(latest > 0, num_steps - latest, num_steps - 1).long()
+
+
+def nth_spike_steps(spk: torch.Tensor, num_spikes: int) -> torch.Tensor:
+    """ST-MULTI-1: the 1st..F-th spike steps ``[F, *]``; a missing spike is at ``T-1`` (int64)."""
+    num_steps = spk.size(0)
+    spike_step = torch.where(spk != 0, _step_index(spk), num_steps).long()
+    found = min(num_spikes, num_steps)
+    steps = spike_step.topk(found, dim=0, largest=False, sorted=True).values
+    missing = steps.new_full((num_spikes - found,) + tuple(steps.shape[1:]), num_steps)
+    return torch.cat([steps, missing]).clamp_(max=num_steps - 1)
+
+
+def _check_spike_record(spk_rec: object) -> None:
+    """ST-1: a binary floating-point record ``[T, *]`` with ``T >= 1``."""
+    if not isinstance(spk_rec, torch.Tensor) or not spk_rec.is_floating_point():
+        raise TypeError(f"spk_rec must be a floating-point tensor of shape [T, *], got {getattr(spk_rec, 'dtype', type(spk_rec).__name__)}")
+    if spk_rec.dim() < 1 or spk_rec.size(0) == 0:
+        raise ValueError(f"spk_rec must have at least one time step, got shape {tuple(spk_rec.shape)}")
+    check_binary(spk_rec, "spk_rec")
+
+
+class FirstSpike(torch.autograd.Function):
+    """ST-FIRST-1/2: first spike time, with the sign-estimator surrogate gradient.
+
+    forward:  ``t*[j] = min{t : spk[t, j] = 1}``, or ``T-1`` if neuron ``j`` is silent.
+    backward: ``grad_spk[t, j] = -g[j]`` if ``t = t*[j]``, else 0.
+    """
+
+    @staticmethod
+    def forward(ctx, spk_rec: torch.Tensor, device: object = None) -> torch.Tensor:
+        _check_spike_record(spk_rec)
+        first = first_spike_step(spk_rec)
+        ctx.save_for_backward(first)
+        ctx.record_shape = spk_rec.shape
+        return first.to(spk_rec.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        (first,) = ctx.saved_tensors
+        grad = grad_output.new_zeros(ctx.record_shape)
+        return grad.scatter_(0, first.unsqueeze(0), -grad_output.unsqueeze(0)), None
+
+
+class MultiSpike(torch.autograd.Function):
+    """ST-MULTI-1/2: the first ``F`` spike times of each neuron, with an accumulating surrogate.
+
+    forward:  ``t_f[j]`` = step of the ``f``-th spike of neuron ``j`` (``T-1`` when it has fewer).
+    backward: ``grad_spk[t, j] = -sum_{f : t_f[j] = t} g[f, j]``.
+    """
+
+    @staticmethod
+    def forward(ctx, spk_rec: torch.Tensor, spk_count: int, device: object = None) -> torch.Tensor:
+        _check_spike_record(spk_rec)
+        if isinstance(spk_count, bool) or int(spk_count) < 1:
+            raise ValueError(f"spk_count must be a positive integer, got {spk_count!r}")
+        steps = nth_spike_steps(spk_rec, int(spk_count))
+        ctx.save_for_backward(steps)
+        ctx.record_shape = spk_rec.shape
+        return steps.to(spk_rec.dtype)
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        (steps,) = ctx.saved_tensors
+        grad = grad_output.new_zeros(ctx.record_shape)
+        return grad.scatter_add_(0, steps, -grad_output), None, None
+
+
+class Tolerance(torch.autograd.Function):
+    """ST-TOL-1/2: snap spike times within a strict tolerance of their target; pass-through gradient.
+
+    forward:  ``out = target`` where ``|spk_time - target| < tolerance``, else ``spk_time``.
+    backward: ``grad_spk_time = g`` (identity, snapped entries included).
+    """
+
+    @staticmethod
+    def forward(ctx, spk_time: torch.Tensor, target: torch.Tensor, tolerance: float) -> torch.Tensor:
+        target = target.to(spk_time.dtype).expand_as(spk_time)
+        return torch.where((spk_time - target).abs() < tolerance, target, spk_time)
+
+    @staticmethod
+    def backward(ctx, grad_output: torch.Tensor):
+        return grad_output, None, None
+
+
+class SpikeTime(nn.Module):
+    """Spike times of a record and the target times to compare them with.
+
+    ``forward(spk_out, targets)`` returns ``(spk_time, target_time)``:
+    ``[B, N]`` each, or ``[F, B, N]`` with ``multi_spike=True`` (``F`` target spikes).
+    """
+
+    FirstSpike = FirstSpike
+    MultiSpike = MultiSpike
+    Tolerance = Tolerance
+
+    def __init__(self, target_is_time=False, on_target=0, off_target=-1, tolerance=0, multi_spike=False) -> None:
+        super().__init__()
+        self.target_is_time = bool(target_is_time)
+        self.multi_spike = bool(multi_spike)
+        self.tolerance = check_real(tolerance, "tolerance", minimum=0)
+        if self.multi_spike:
+            self.on_target = check_time_sequence(on_target, "on_target")
+            self.off_target = check_time_sequence(off_target, "off_target")
+            if len(self.on_target) != len(self.off_target):
+                raise ValueError(
+                    f"on_target and off_target must have the same length, got {len(self.on_target)} "
+                    f"and {len(self.off_target)}"
+                )
+        else:
+            self.on_target = check_real(on_target, "on_target")
+            self.off_target = check_real(off_target, "off_target")
+
+    def forward(self, spk_out: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        num_steps, _, num_outputs = check_record(spk_out).shape
+        check_binary(spk_out)
+        if self.target_is_time:
+            target_time = self.time_targets(targets, spk_out)
+        else:
+            target_time = self.labels_to_spike_times(targets, num_outputs, spk_out)
+        target_time = wrap_negative_times(target_time, num_steps)
+        if self.multi_spike:
+            spk_time = MultiSpike.apply(spk_out, target_time.size(0))
+        else:
+            spk_time = FirstSpike.apply(spk_out)
+        if self.tolerance:
+            spk_time = Tolerance.apply(spk_time, target_time, self.tolerance)
+        return spk_time, target_time.expand_as(spk_time)
+
+    def labels_to_spike_times(self, targets: object, num_outputs: int, spk_out: torch.Tensor) -> torch.Tensor:
+        """ST-TGT-1/2: the labelled class fires at ``on_target``, the others at ``off_target``."""
+        labels = check_labels(targets, spk_out.size(1), num_outputs).to(spk_out.device)
+        if not self.multi_spike:
+            return class_targets(labels, num_outputs, self.on_target, self.off_target, spk_out.dtype)
+        return torch.stack(
+            [
+                class_targets(labels, num_outputs, on, off, spk_out.dtype)
+                for on, off in zip(self.on_target, self.off_target)
+            ]
+        )
+
+    def time_targets(self, targets: object, spk_out: torch.Tensor) -> torch.Tensor:
+        """ST-TGT-3: explicit target times, broadcastable to ``[B, N]`` (``[F, B, N]`` with multi_spike)."""
+        if not isinstance(targets, torch.Tensor) or targets.dtype == torch.bool or targets.is_complex():
+            raise TypeError(f"targets must be a real tensor of spike times, got {type(targets).__name__}")
+        batch_shape = tuple(spk_out.shape[1:])
+        if self.multi_spike:
+            if targets.dim() != 3 or targets.size(0) < 1:
+                raise ValueError(f"targets must have shape [F, B, N] with multi_spike=True, got {list(targets.shape)}")
+            expected = (targets.size(0),) + batch_shape
+        else:
+            expected = batch_shape
+        try:
+            torch.broadcast_shapes(tuple(targets.shape), expected)
+            fits = torch.broadcast_shapes(tuple(targets.shape), expected) == expected
+        except RuntimeError:
+            fits = False
+        if not fits:
+            raise ValueError(f"targets must broadcast to {list(expected)}, got {list(targets.shape)}")
+        return targets.to(device=spk_out.device, dtype=spk_out.dtype)
+
+
+def wrap_negative_times(times: torch.Tensor, num_steps: int) -> torch.Tensor:
+    """ST-TGT-4: a negative time ``t`` means ``T + t`` (applied once; a new tensor)."""
+    return torch.where(times < 0, times + num_steps, times)

@@ -1,0 +1,45 @@
+"""Every clause of docs/spec has a check, and every clause a test names exists."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+CLAUSE_DEFINITION = re.compile(r"^\*\*\[([A-Z]+(?:-[A-Z]+)*-\d+)\]\*\*", re.MULTILINE)
+CLAUSE_MARKER = re.compile(r"clause\(([^)]*)\)")
+CLAUSE_ID = re.compile(r"\"([A-Z]+(?:-[A-Z]+)*-\d+)\"")
+
+
+def spec_clauses() -> list[str]:
+    ids = []
+    for page in sorted((ROOT / "docs" / "spec").glob("*.md")):
+        ids += CLAUSE_DEFINITION.findall(page.read_text())
+    return ids
+
+
+def tested_clauses() -> set[str]:
+    found = set()
+    for path in (ROOT / "tests").rglob("test_*.py"):
+        for marker in CLAUSE_MARKER.findall(path.read_text()):
+            found.update(CLAUSE_ID.findall(marker))
+    return found
+
+
+@pytest.mark.clause("SHARED-12")
+def test_clause_ids_are_unique() -> None:
+    ids = spec_clauses()
+    assert len(ids) > 40
+    assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
+
+
+def test_every_clause_has_a_test() -> None:
+    missing = sorted(set(spec_clauses()) - tested_clauses())
+    assert not missing, f"clauses without a test: {missing}"
+
+
+def test_tests_name_only_existing_clauses() -> None:
+    unknown = sorted(tested_clauses() - set(spec_clauses()))
+    assert not unknown, f"tests name clauses that docs/spec does not define: {unknown}"
