@@ -13,14 +13,14 @@ CLAUSE_MARKER = re.compile(r"clause\(([^)]*)\)")
 CLAUSE_ID = re.compile(r"\"([A-Z]+(?:-[A-Z]+)*-\d+)\"")
 
 
-def spec_clauses() -> list[str]:
+def clauses_defined_in_spec() -> list[str]:
     ids = []
     for page in sorted((ROOT / "docs" / "spec").glob("*.md")):
         ids += CLAUSE_DEFINITION.findall(page.read_text())
     return ids
 
 
-def tested_clauses() -> set[str]:
+def clauses_named_by_tests() -> set[str]:
     found = set()
     for path in (ROOT / "tests").rglob("test_*.py"):
         for marker in CLAUSE_MARKER.findall(path.read_text()):
@@ -30,16 +30,16 @@ def tested_clauses() -> set[str]:
 
 @pytest.mark.clause("SHARED-12")
 def test_clause_ids_are_unique() -> None:
-    ids = spec_clauses()
+    ids = clauses_defined_in_spec()
     assert len(ids) > 40
     assert len(ids) == len(set(ids)), sorted({i for i in ids if ids.count(i) > 1})
 
 
 def test_every_clause_has_a_test() -> None:
-    missing = sorted(set(spec_clauses()) - tested_clauses())
+    missing = sorted(set(clauses_defined_in_spec()) - clauses_named_by_tests())
     assert not missing, f"clauses without a test: {missing}"
 
 
 def test_tests_name_only_existing_clauses() -> None:
-    unknown = sorted(tested_clauses() - set(spec_clauses()))
+    unknown = sorted(clauses_named_by_tests() - set(clauses_defined_in_spec()))
     assert not unknown, f"tests name clauses that docs/spec does not define: {unknown}"
