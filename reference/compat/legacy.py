@@ -29,8 +29,10 @@ def lb2_float32_population_code(record: torch.Tensor, num_classes, num_outputs: 
         raise Exception("``num_classes`` must be specified if ``population_code=True``.")
     if num_outputs % num_classes:
         raise Exception(f"``num_outputs {num_outputs} must be a factor of num_classes {num_classes}.")
-    blocks = record[..., :num_outputs].unflatten(-1, (num_classes, num_outputs // num_classes))
-    return blocks.sum(-1).sum(0).to(torch.float32)
+    size = num_outputs // num_classes
+    # One slice per class, as upstream: slice gradients are summed, which turns -0.0 into +0.0.
+    block_sums = [record[:, :, c * size : (c + 1) * size].sum(-1).sum(0) for c in range(num_classes)]
+    return torch.stack(block_sums, dim=-1).to(torch.float32)
 
 
 def lb2_float32_step_sum(step_losses, shape, device) -> torch.Tensor:
