@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import torch
+import torch.nn.functional as F
 
 from .checks import check_labels, check_record, check_reduction, check_weight, working_dtype
 
@@ -21,9 +22,7 @@ def population_code(record: torch.Tensor, num_classes: int, name: str = "spk_out
     """
     num_outputs = record.size(-1)
     if num_outputs % num_classes:
-        raise ValueError(
-            f"num_classes ({num_classes}) must divide the number of outputs of {name} ({num_outputs})"
-        )
+        raise ValueError(f"num_classes ({num_classes}) must divide the number of outputs of {name} ({num_outputs})")
     return record.unflatten(-1, (num_classes, num_outputs // num_classes)).sum(-1)
 
 
@@ -31,10 +30,8 @@ def class_targets(
     labels: torch.Tensor, num_classes: int, on_target: float, off_target: float, dtype: torch.dtype
 ) -> torch.Tensor:
     """SHARED-10: ``target[b, k] = on_target if k == labels[b] else off_target``, used literally."""
-    onehot = torch.nn.functional.one_hot(labels, num_classes).bool()
-    on = torch.tensor(on_target, dtype=dtype, device=labels.device)
-    off = torch.tensor(off_target, dtype=dtype, device=labels.device)
-    return torch.where(onehot, on, off)
+    targets = torch.full((*labels.shape, num_classes), off_target, dtype=dtype, device=labels.device)
+    return targets.scatter_(-1, labels.unsqueeze(-1), on_target)
 
 
 def reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
@@ -67,11 +64,16 @@ class LossFunctions:
         if self.weight is None:
             return loss
         if self.weight.numel() != num_classes:
-            raise ValueError(
-                f"weight must have one entry per class ({num_classes}), got {self.weight.numel()}"
-            )
+            raise ValueError(f"weight must have one entry per class ({num_classes}), got {self.weight.numel()}")
         per_sample = self.weight.to(device=loss.device, dtype=loss.dtype)[labels]
         return loss * per_sample.reshape(per_sample.shape + (1,) * (loss.dim() - per_sample.dim()))
+
+    def _cross_entropy(self, logits: torch.Tensor, labels: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
+        """``CE(logits[b], y_b)`` per sample, weighted and reduced (SHARED-4/5/7); torch reduces the unweighted case."""
+        if self.weight is None:
+            return F.cross_entropy(logits, labels, reduction=self.reduction).to(dtype)
+        per_sample = F.cross_entropy(logits, labels, reduction="none")
+        return self._finish(per_sample, labels, logits.size(-1), dtype)
 
     def _finish(self, loss: torch.Tensor, labels: torch.Tensor, num_classes: int, dtype: torch.dtype) -> torch.Tensor:
         """SHARED-4/5/7: weight, reduce, and return in the input's dtype."""

@@ -7,7 +7,6 @@ exact autograd gradients of these formulas.
 from __future__ import annotations
 
 import torch
-import torch.nn.functional as F
 
 from .checks import check_labels, check_real
 from .common import LossFunctions, class_targets, reduce
@@ -29,8 +28,7 @@ class ce_max_membrane_loss(LossFunctions):
         max_mem_out = x.max(dim=0).values
         num_classes = max_mem_out.size(-1)
         labels = self._labels(targets, max_mem_out, num_classes)
-        per_sample = F.cross_entropy(max_mem_out, labels, reduction="none")
-        return self._finish(per_sample, labels, num_classes, mem_out.dtype)
+        return self._cross_entropy(max_mem_out, labels, mem_out.dtype)
 
 
 class mse_membrane_loss(LossFunctions):

@@ -61,8 +61,7 @@ class ce_count_loss(_PopulationLoss):
         spike_count = self._class_record(x).sum(0)
         num_classes = spike_count.size(-1)
         labels = self._labels(targets, spike_count, num_classes)
-        per_sample = F.cross_entropy(spike_count, labels, reduction="none")
-        return self._finish(per_sample, labels, num_classes, spk_out.dtype)
+        return self._cross_entropy(spike_count, labels, spk_out.dtype)
 
 
 class mse_count_loss(_PopulationLoss):

@@ -10,43 +10,48 @@ from __future__ import annotations
 import torch
 import torch.nn as nn
 
-from .checks import check_binary, check_labels, check_real, check_record, check_time_sequence
+from .checks import binary_spikes, check_labels, check_real, check_record, check_time_sequence
 from .common import class_targets
 
 
-def _step_index(spk: torch.Tensor) -> torch.Tensor:
-    """``t`` broadcast along ``spk``'s trailing dimensions: shape ``[T, 1, ..., 1]``."""
+def _index_dtype(num_steps: int) -> torch.dtype:
+    """The narrowest integer type that holds ``0 .. T`` (narrow types make the passes over ``[T, *]`` cheap)."""
+    return torch.int16 if num_steps < 2**15 - 1 else torch.int32 if num_steps < 2**31 - 1 else torch.int64
+
+
+def _step_index(spk: torch.Tensor, descending: bool = False) -> torch.Tensor:
+    """``t`` (or ``T - t``) broadcast along ``spk``'s trailing dimensions: shape ``[T, 1, ..., 1]``."""
     num_steps = spk.size(0)
-    index_dtype = torch.int32 if num_steps < 2**31 - 1 else torch.int64
-    steps = torch.arange(num_steps, dtype=index_dtype, device=spk.device)
+    start, end, step = (num_steps, 0, -1) if descending else (0, num_steps, 1)
+    steps = torch.arange(start, end, step, dtype=_index_dtype(num_steps), device=spk.device)
     return steps.reshape((num_steps,) + (1,) * (spk.dim() - 1))
 
 
-def first_spike_step(spk: torch.Tensor) -> torch.Tensor:
-    """ST-FIRST-1: the first step with a spike, or ``T-1`` for a silent neuron (int64)."""
-    num_steps = spk.size(0)
-    countdown = (num_steps - _step_index(spk)) * (spk != 0)  # T-t where a spike is, else 0
-    latest = countdown.amax(0)
-    return torch.where(latest > 0, num_steps - latest, num_steps - 1).long()
+def first_spike_step(fired: torch.Tensor) -> torch.Tensor:
+    """ST-FIRST-1: the first step where ``fired`` (``[T, *]``, bool or 0/1) is set, or ``T-1`` if never (int64)."""
+    num_steps = fired.size(0)
+    countdown = fired.to(_index_dtype(num_steps)) * _step_index(fired, descending=True)  # T-t at spikes, else 0
+    return (num_steps - countdown.amax(0).long()).clamp_(max=num_steps - 1)  # silent: T - 0 -> T-1
 
 
-def nth_spike_steps(spk: torch.Tensor, num_spikes: int) -> torch.Tensor:
-    """ST-MULTI-1: the 1st..F-th spike steps ``[F, *]``; a missing spike is at ``T-1`` (int64)."""
-    num_steps = spk.size(0)
-    spike_step = torch.where(spk != 0, _step_index(spk), num_steps).long()
+def nth_spike_steps(fired: torch.Tensor, num_spikes: int) -> torch.Tensor:
+    """ST-MULTI-1: the 1st..F-th steps where ``fired`` is set, ``[F, *]``; a missing one is ``T-1`` (int64)."""
+    num_steps = fired.size(0)
+    spike_step = torch.where(fired.bool(), _step_index(fired), num_steps).long()
     found = min(num_spikes, num_steps)
     steps = spike_step.topk(found, dim=0, largest=False, sorted=True).values
-    missing = steps.new_full((num_spikes - found,) + tuple(steps.shape[1:]), num_steps)
+    missing = steps.new_full((num_spikes - found, *steps.shape[1:]), num_steps)
     return torch.cat([steps, missing]).clamp_(max=num_steps - 1)
 
 
-def _check_spike_record(spk_rec: object) -> None:
-    """ST-1: a binary floating-point record ``[T, *]`` with ``T >= 1``."""
+def _spike_mask(spk_rec: object) -> torch.Tensor:
+    """ST-1: a binary floating-point record ``[T, *]`` with ``T >= 1``; returns it as 0/1 integers."""
     if not isinstance(spk_rec, torch.Tensor) or not spk_rec.is_floating_point():
-        raise TypeError(f"spk_rec must be a floating-point tensor of shape [T, *], got {getattr(spk_rec, 'dtype', type(spk_rec).__name__)}")
+        found = getattr(spk_rec, "dtype", type(spk_rec).__name__)
+        raise TypeError(f"spk_rec must be a floating-point tensor of shape [T, *], got {found}")
     if spk_rec.dim() < 1 or spk_rec.size(0) == 0:
         raise ValueError(f"spk_rec must have at least one time step, got shape {tuple(spk_rec.shape)}")
-    check_binary(spk_rec, "spk_rec")
+    return binary_spikes(spk_rec, _index_dtype(spk_rec.size(0)), "spk_rec")
 
 
 class FirstSpike(torch.autograd.Function):
@@ -58,8 +63,7 @@ class FirstSpike(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, spk_rec: torch.Tensor, device: object = None) -> torch.Tensor:
-        _check_spike_record(spk_rec)
-        first = first_spike_step(spk_rec)
+        first = first_spike_step(_spike_mask(spk_rec))
         ctx.save_for_backward(first)
         ctx.record_shape = spk_rec.shape
         return first.to(spk_rec.dtype)
@@ -80,10 +84,10 @@ class MultiSpike(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, spk_rec: torch.Tensor, spk_count: int, device: object = None) -> torch.Tensor:
-        _check_spike_record(spk_rec)
+        fired = _spike_mask(spk_rec)
         if isinstance(spk_count, bool) or int(spk_count) < 1:
             raise ValueError(f"spk_count must be a positive integer, got {spk_count!r}")
-        steps = nth_spike_steps(spk_rec, int(spk_count))
+        steps = nth_spike_steps(fired, int(spk_count))
         ctx.save_for_backward(steps)
         ctx.record_shape = spk_rec.shape
         return steps.to(spk_rec.dtype)
@@ -142,12 +146,10 @@ class SpikeTime(nn.Module):
 
     def forward(self, spk_out: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         num_steps, _, num_outputs = check_record(spk_out).shape
-        check_binary(spk_out)
         if self.target_is_time:
-            target_time = self.time_targets(targets, spk_out)
+            target_time = wrap_negative_times(self.time_targets(targets, spk_out), num_steps)
         else:
             target_time = self.labels_to_spike_times(targets, num_outputs, spk_out)
-        target_time = wrap_negative_times(target_time, num_steps)
         if self.multi_spike:
             spk_time = MultiSpike.apply(spk_out, target_time.size(0))
         else:
@@ -157,16 +159,17 @@ class SpikeTime(nn.Module):
         return spk_time, target_time.expand_as(spk_time)
 
     def labels_to_spike_times(self, targets: object, num_outputs: int, spk_out: torch.Tensor) -> torch.Tensor:
-        """ST-TGT-1/2: the labelled class fires at ``on_target``, the others at ``off_target``."""
+        """ST-TGT-1/2/4: the labelled class fires at ``on_target``, the others at ``off_target`` (wrapped)."""
         labels = check_labels(targets, spk_out.size(1), num_outputs).to(spk_out.device)
+        num_steps = spk_out.size(0)
+
+        def targets_for(on: float, off: float) -> torch.Tensor:
+            on, off = wrap_negative_times(on, num_steps), wrap_negative_times(off, num_steps)
+            return class_targets(labels, num_outputs, on, off, spk_out.dtype)
+
         if not self.multi_spike:
-            return class_targets(labels, num_outputs, self.on_target, self.off_target, spk_out.dtype)
-        return torch.stack(
-            [
-                class_targets(labels, num_outputs, on, off, spk_out.dtype)
-                for on, off in zip(self.on_target, self.off_target)
-            ]
-        )
+            return targets_for(self.on_target, self.off_target)
+        return torch.stack([targets_for(on, off) for on, off in zip(self.on_target, self.off_target, strict=True)])
 
     def time_targets(self, targets: object, spk_out: torch.Tensor) -> torch.Tensor:
         """ST-TGT-3: explicit target times, broadcastable to ``[B, N]`` (``[F, B, N]`` with multi_spike)."""
@@ -176,11 +179,10 @@ class SpikeTime(nn.Module):
         if self.multi_spike:
             if targets.dim() != 3 or targets.size(0) < 1:
                 raise ValueError(f"targets must have shape [F, B, N] with multi_spike=True, got {list(targets.shape)}")
-            expected = (targets.size(0),) + batch_shape
+            expected = (targets.size(0), *batch_shape)
         else:
             expected = batch_shape
         try:
-            torch.broadcast_shapes(tuple(targets.shape), expected)
             fits = torch.broadcast_shapes(tuple(targets.shape), expected) == expected
         except RuntimeError:
             fits = False
@@ -189,6 +191,8 @@ class SpikeTime(nn.Module):
         return targets.to(device=spk_out.device, dtype=spk_out.dtype)
 
 
-def wrap_negative_times(times: torch.Tensor, num_steps: int) -> torch.Tensor:
-    """ST-TGT-4: a negative time ``t`` means ``T + t`` (applied once; a new tensor)."""
-    return torch.where(times < 0, times + num_steps, times)
+def wrap_negative_times(times, num_steps: int):
+    """ST-TGT-4: a negative time ``t`` means ``T + t``, applied once (a tensor gives a new tensor)."""
+    if isinstance(times, torch.Tensor):
+        return torch.where(times < 0, times + num_steps, times)
+    return times + num_steps if times < 0 else times

@@ -10,7 +10,7 @@ from __future__ import annotations
 import torch
 import torch.nn.functional as F
 
-from .checks import check_labels, check_reduction, check_weight, working_dtype
+from .checks import check_labels, check_record, check_reduction, check_weight, working_dtype
 from .common import reduce
 from .spike_time import FirstSpike, SpikeTime
 
@@ -73,12 +73,11 @@ class ce_temporal_loss:
         self.inverse = inverse
         self.reduction = check_reduction(reduction)
         self.weight = check_weight(weight)
-        self.spk_time_fn = SpikeTime(target_is_time=False)
         self.__name__ = "ce_temporal_loss"
 
     def __call__(self, spk_rec: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         x = spk_rec.to(working_dtype(spk_rec.dtype)) if isinstance(spk_rec, torch.Tensor) else spk_rec
-        spk_time, _ = self.spk_time_fn(x, targets)
+        spk_time = FirstSpike.apply(check_record(x, "spk_rec"))
         logits = -spk_time if self.inverse == "negate" else 1 / (spk_time + 1)
         num_outputs = x.size(-1)
         labels = check_labels(targets, x.size(1), num_outputs).to(x.device)
@@ -91,5 +90,3 @@ class ce_temporal_loss:
         if self.weight.numel() != num_classes:
             raise ValueError(f"weight must have one entry per class ({num_classes}), got {self.weight.numel()}")
         return self.weight.to(device=x.device, dtype=x.dtype)
-
-

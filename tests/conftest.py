@@ -24,4 +24,6 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         terminalreporter.write_line(
             f"{name:28s} {c['cases']:5d} cases, {c['identical']:5d} bit-identical, {c['both_raised']:4d} raised in both"
         )
-    terminalreporter.write_line(f"{'total':28s} {total:5d} cases, {identical:5d} bit-identical, {raised:4d} raised in both")
+    terminalreporter.write_line(
+        f"{'total':28s} {total:5d} cases, {identical:5d} bit-identical, {raised:4d} raised in both"
+    )

@@ -64,7 +64,9 @@ class ce_rate_loss(LossFunctions):
             weight = lb7_population_neuron_weight(self.weight, self.num_classes, num_outputs)
         log_p_y = F.log_softmax(spk_out, dim=-1)
         reduction = self._intermediate_reduction()
-        step_losses = (F.nll_loss(log_p_y[step], targets, weight=weight, reduction=reduction) for step in range(num_steps))
+        step_losses = (
+            F.nll_loss(log_p_y[step], targets, weight=weight, reduction=reduction) for step in range(num_steps)
+        )
         shape = lb3_one_element_shape(self.reduction, self.weight)
         shape = spk_out.size(1) if shape == -1 else shape
         return lb2_float32_step_sum(step_losses, shape, spk_out.device) / num_steps
@@ -156,7 +158,14 @@ class mse_temporal_loss:
     """TMP-MSE-1 with LB-1 (targets), LB-4 (weight axis), LB-5/LB-6, LB-9 (multi-spike) and LB-11."""
 
     def __init__(
-        self, target_is_time=False, on_target=0, off_target=-1, tolerance=0, multi_spike=False, reduction="mean", weight=None
+        self,
+        target_is_time=False,
+        on_target=0,
+        off_target=-1,
+        tolerance=0,
+        multi_spike=False,
+        reduction="mean",
+        weight=None,
     ) -> None:
         self.reduction = lb6_reduction(reduction, weight)
         self.weight = weight

@@ -18,9 +18,10 @@ from .legacy import lb1_clamped_class_targets, lb9_assign_backward, lb9_zero_who
 def first_spike_value(spk_rec: torch.Tensor) -> torch.Tensor:
     """Upstream's time formula: ``spk[t0] * (t0 + 1) - 1`` at the first non-zero step ``t0``, ``T - 1`` if none."""
     num_steps = spk_rec.size(0)
-    first = first_spike_step(spk_rec)
+    fired = spk_rec != 0
+    first = first_spike_step(fired)
     scaled = spk_rec.gather(0, first.unsqueeze(0)).squeeze(0) * (first + 1)
-    silent = (spk_rec != 0).sum(0) == 0
+    silent = ~fired.any(0)
     return torch.where(silent, torch.full_like(scaled, num_steps), scaled) - 1
 
 
@@ -80,7 +81,10 @@ class Tolerance(torch.autograd.Function):
 
 
 class SpikeTime(nn.Module):
-    """``SpikeTime`` of snnTorch 1.0.0: LB-1 label targets; LB-10 the caller's time targets are copied, not rewritten."""
+    """``SpikeTime`` of snnTorch 1.0.0.
+
+    LB-1 label targets; LB-10 the caller's time targets are copied, not rewritten.
+    """
 
     FirstSpike = FirstSpike
     MultiSpike = MultiSpike
@@ -118,5 +122,8 @@ class SpikeTime(nn.Module):
                 f"length as `off_target` (length: {len(self.off_target)}."
             )
         return torch.stack(
-            [lb1_clamped_class_targets(targets, num_outputs, on, off) for on, off in zip(self.on_target, self.off_target)]
+            [
+                lb1_clamped_class_targets(targets, num_outputs, on, off)
+                for on, off in zip(self.on_target, self.off_target, strict=True)
+            ]
         )

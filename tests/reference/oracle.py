@@ -96,7 +96,7 @@ def label_times(y, N, on, off, T):
 
 
 def mse_temporal(spk, y, on=0, off=-1, tolerance=0, weight=None, reduction="mean"):
-    T, B, N = spk.shape
+    T, _, N = spk.shape
     times = first_spike(spk)
     target = label_times(y, N, on, off, T)
     snapped = np.where(np.abs(times - target) < tolerance, target, times)

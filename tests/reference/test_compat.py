@@ -63,6 +63,7 @@ def test_lb7_ce_rate_population_code_does_not_pool():
 
 
 @pytest.mark.clause("LB-8")
+@pytest.mark.filterwarnings("ignore:Using a target size")
 def test_lb8_time_var_targets_index_samples():
     got = SF.mse_membrane_loss(time_var_targets=True, reduction="none")(torch.zeros(3, 3, 4), torch.tensor([0, 1, 2]))
     assert torch.allclose(got, torch.tensor([[1 / 3, 1 / 3, 1 / 3, 0.0]] * 3))

@@ -24,7 +24,9 @@ def test_ce_max_membrane_matches_oracle(shape, reduction, weighted):
     x, y = membrane(T, B, N, seed=T + N), labels(B, N)
     w = weight(N) if weighted else None
     got = SF.ce_max_membrane_loss(reduction=reduction, weight=w)(x, y)
-    expected = oracle.ce_max_membrane(x.numpy(), y.numpy(), weight=None if w is None else w.numpy(), reduction=reduction)
+    expected = oracle.ce_max_membrane(
+        x.numpy(), y.numpy(), weight=None if w is None else w.numpy(), reduction=reduction
+    )
     np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12)
 
 
@@ -61,7 +63,9 @@ def test_q12_time_varying_labels(weighted):
     y = torch.randint(0, N, (T, B), generator=torch.Generator().manual_seed(3))
     w = weight(N) if weighted else None
     got = SF.mse_membrane_loss(time_var_targets=True, reduction="none", weight=w)(x, y)
-    expected = oracle.mse_membrane(x.numpy(), y.numpy(), time_var=True, weight=None if w is None else w.numpy(), reduction="none")
+    expected = oracle.mse_membrane(
+        x.numpy(), y.numpy(), time_var=True, weight=None if w is None else w.numpy(), reduction="none"
+    )
     np.testing.assert_allclose(got.numpy(), expected, rtol=1e-12)
     with pytest.raises(ValueError, match="targets"):
         SF.mse_membrane_loss(time_var_targets=True)(x, y[0])

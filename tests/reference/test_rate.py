@@ -28,7 +28,9 @@ def test_ce_rate_matches_oracle(shape, reduction, weighted):
     x, y = membrane(T, B, N, seed=T), labels(B, N, seed=N)
     w = weight(N) if weighted else None
     got = SF.ce_rate_loss(reduction=reduction, weight=w)(x, y)
-    np.testing.assert_allclose(got.numpy(), oracle.ce_rate(_np(x), _np(y), weight=_np(w), reduction=reduction), rtol=1e-12)
+    np.testing.assert_allclose(
+        got.numpy(), oracle.ce_rate(_np(x), _np(y), weight=_np(w), reduction=reduction), rtol=1e-12
+    )
     assert got.shape == ((B,) if reduction == "none" else ())
 
 
@@ -51,7 +53,9 @@ def test_ce_count_matches_oracle(shape, reduction, weighted):
     x, y = spikes(T, B, N, seed=T), labels(B, N, seed=N)
     w = weight(N) if weighted else None
     got = SF.ce_count_loss(reduction=reduction, weight=w)(x, y)
-    np.testing.assert_allclose(got.numpy(), oracle.ce_count(_np(x), _np(y), weight=_np(w), reduction=reduction), rtol=1e-12)
+    np.testing.assert_allclose(
+        got.numpy(), oracle.ce_count(_np(x), _np(y), weight=_np(w), reduction=reduction), rtol=1e-12
+    )
 
 
 @pytest.mark.clause("CE-COUNT-2", "SHARED-9")
@@ -59,7 +63,9 @@ def test_ce_count_population_code_uses_contiguous_blocks():
     x = torch.arange(24, dtype=torch.float64).reshape(2, 2, 6) / 24
     y = torch.tensor([2, 0])
     got = SF.ce_count_loss(population_code=True, num_classes=3, reduction="none")(x, y)
-    np.testing.assert_allclose(got.numpy(), oracle.ce_count(_np(x), _np(y), num_classes=3, reduction="none"), rtol=1e-12)
+    np.testing.assert_allclose(
+        got.numpy(), oracle.ce_count(_np(x), _np(y), num_classes=3, reduction="none"), rtol=1e-12
+    )
     pooled = SF.population_code(torch.arange(24.0).reshape(2, 2, 6), 3).sum(0)
     assert pooled.tolist() == [[26, 34, 42], [50, 58, 66]]
 
@@ -79,7 +85,9 @@ def test_mse_count_matches_oracle(shape, reduction, weighted):
 
 
 @pytest.mark.clause("MSE-COUNT-1")
-@pytest.mark.parametrize(("T", "rate", "count"), [(100, 0.29, 28), (100, 0.57, 56), (10, 0.75, 7), (3, 0.5, 1), (50, 0.58, 28)])
+@pytest.mark.parametrize(
+    ("T", "rate", "count"), [(100, 0.29, 28), (100, 0.57, 56), (10, 0.75, 7), (3, 0.5, 1), (50, 0.58, 28)]
+)
 def test_mse_count_targets_truncate_a_binary64_product(T, rate, count):
     assert SF.mse_count_loss(correct_rate=rate).count_targets(T, 2) == (count, 0)
     x = torch.zeros(T, 1, 2)
@@ -244,7 +252,9 @@ def test_weight_arguments():
 
 
 @pytest.mark.clause("SHARED-1", "SHARED-12")
-@pytest.mark.parametrize("bad", [torch.zeros(2, 3), torch.zeros(2, 2, 3, dtype=torch.long), "spikes", torch.zeros(2, 2, 0)])
+@pytest.mark.parametrize(
+    "bad", [torch.zeros(2, 3), torch.zeros(2, 2, 3, dtype=torch.long), "spikes", torch.zeros(2, 2, 0)]
+)
 def test_record_argument(bad):
     with pytest.raises((TypeError, ValueError), match="spk_out"):
         SF.ce_count_loss()(bad, torch.tensor([0, 1]))
@@ -257,5 +267,5 @@ def test_nothing_is_mutated(name):
     copies = (x.clone(), y.clone(), w.clone())
     value = getattr(SF, name)(weight=w)(x, y)
     assert value.device == x.device
-    for before, after in zip(copies, (x, y, w)):
+    for before, after in zip(copies, (x, y, w), strict=True):
         assert torch.equal(before, after)

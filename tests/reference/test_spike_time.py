@@ -53,7 +53,7 @@ def test_q14_non_binary_records_are_rejected(value):
     spk[1, 0, 0] = value
     with pytest.raises(ValueError, match="spk_rec"):
         SF.FirstSpike.apply(spk)
-    with pytest.raises(ValueError, match="spk_out"):
+    with pytest.raises(ValueError, match="spk_rec"):
         SF.mse_temporal_loss()(spk, torch.tensor([0]))
     with pytest.raises(ValueError, match="spk_rec"):
         SF.FirstSpike.apply(torch.zeros(0, 2))
@@ -143,7 +143,7 @@ def test_q18_multi_spike_target_arguments():
 def test_q4_time_targets_are_not_mutated():
     t = torch.tensor([[0.0, -1.0, 2.0]])
     before = t.clone()
-    spk_time, target_time = SF.SpikeTime(target_is_time=True)(torch.zeros(5, 1, 3), t)
+    _, target_time = SF.SpikeTime(target_is_time=True)(torch.zeros(5, 1, 3), t)
     assert torch.equal(t, before)
     assert target_time.tolist() == [[0.0, 4.0, 2.0]]
     _, broadcast = SF.SpikeTime(target_is_time=True)(torch.zeros(5, 2, 3), torch.tensor([1, 2, -1]))

@@ -25,7 +25,9 @@ def test_mse_temporal_matches_oracle(shape, reduction, on, off, tolerance, weigh
     x, y = spikes(T, B, N, seed=T), labels(B, N)
     w = weight(N) if weighted else None
     loss = SF.mse_temporal_loss(on_target=on, off_target=off, tolerance=tolerance, reduction=reduction, weight=w)
-    expected = oracle.mse_temporal(x.numpy(), y.numpy(), on, off, tolerance, None if w is None else w.numpy(), reduction)
+    expected = oracle.mse_temporal(
+        x.numpy(), y.numpy(), on, off, tolerance, None if w is None else w.numpy(), reduction
+    )
     np.testing.assert_allclose(loss(x, y).numpy(), expected, rtol=1e-12)
 
 
