@@ -22,7 +22,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import reference  # noqa: E402
+import reference
 
 SIZES = {
     "small": (25, 32, 10),

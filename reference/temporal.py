@@ -45,10 +45,10 @@ class mse_temporal_loss:
     def __call__(self, spk_rec: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         x = spk_rec.to(working_dtype(spk_rec.dtype)) if isinstance(spk_rec, torch.Tensor) else spk_rec
         spk_time, target_time = self.spk_time_fn(x, targets)
-        num_steps = x.size(0)
-        squared_error = (spk_time / num_steps - target_time / num_steps).square()
-        if self.weight is not None:
-            squared_error = self._weighted(squared_error, targets, x)
+        scale = 1 / x.size(0) ** 2  # (t/T - target/T)^2 = (t - target)^2 / T^2
+        if self.weight is None:
+            return (F.mse_loss(spk_time, target_time, reduction=self.reduction) * scale).to(spk_rec.dtype)
+        squared_error = self._weighted(F.mse_loss(spk_time, target_time, reduction="none") * scale, targets, x)
         return reduce(squared_error, self.reduction).to(spk_rec.dtype)
 
     def _weighted(self, squared_error: torch.Tensor, targets: torch.Tensor, x: torch.Tensor) -> torch.Tensor:
