@@ -1,10 +1,12 @@
 """Time the reference (spec profile) against snnTorch 1.0.0: forward + backward, interleaved A/B.
 
-Usage: ``python benchmarks/bench_losses.py [--seconds 0.3] [--threads 2] [--markdown out.md]``
+Usage: ``python benchmarks/bench_losses.py [--seconds 0.3] [--rounds 3] [--threads 2] [--markdown out.md]``
 
 For every size and loss, upstream and reference calls alternate pair by pair on
-the same inputs; the ratio is the median of the per-pair ratios
-(upstream time / reference time), which cancels most machine noise.
+the same inputs; a round's ratio is the median of the per-pair ratios
+(upstream time / reference time), which cancels most machine noise. The whole
+table is measured ``--rounds`` times; each cell reports the median round and the
+range of the round ratios, so a reader sees how stable a figure is.
 """
 
 from __future__ import annotations
@@ -83,36 +85,43 @@ def compare(upstream_fn, reference_fn, spk, targets, seconds: float) -> tuple[fl
     return statistics.median(up) * 1e3, statistics.median(ref) * 1e3, statistics.median(ratios)
 
 
-def run(seconds: float) -> list[dict]:
+def run(seconds: float, rounds: int) -> list[dict]:
     import snntorch.functional as upstream
 
+    measured: dict[tuple[str, str], list[tuple[float, float, float]]] = {}
+    for round_number in range(1, rounds + 1):
+        for size, (T, B, N) in SIZES.items():
+            gen = torch.Generator().manual_seed(0)
+            spk = (torch.rand(T, B, N, generator=gen) < 0.2).float()
+            targets = torch.randint(0, N, (B,), generator=gen)
+            up_losses, ref_losses = losses(upstream, T), losses(reference, T)
+            for name in up_losses:
+                up_ms, ref_ms, ratio = compare(up_losses[name], ref_losses[name], spk, targets, seconds)
+                measured.setdefault((size, name), []).append((ratio, up_ms, ref_ms))
+                print(
+                    f"round {round_number} {size:8s} {name:22s} {up_ms:9.3f} vs {ref_ms:8.3f} ms {ratio:6.1f}x",
+                    flush=True,
+                )
     rows = []
-    for size, (T, B, N) in SIZES.items():
-        gen = torch.Generator().manual_seed(0)
-        spk = (torch.rand(T, B, N, generator=gen) < 0.2).float()
-        targets = torch.randint(0, N, (B,), generator=gen)
-        up_losses, ref_losses = losses(upstream, T), losses(reference, T)
-        for name in up_losses:
-            up_ms, ref_ms, ratio = compare(up_losses[name], ref_losses[name], spk, targets, seconds)
-            target = TARGETS.get((name, size), 1)
-            rows.append(dict(size=size, loss=name, up=up_ms, ref=ref_ms, ratio=ratio, target=target))
-            print(
-                f"{size:8s} {name:22s} upstream {up_ms:9.3f} ms  reference {ref_ms:8.3f} ms  {ratio:7.1f}x", flush=True
-            )
+    for (size, name), results in measured.items():
+        ratio, up_ms, ref_ms = sorted(results)[len(results) // 2]
+        low, high = min(results)[0], max(results)[0]
+        target = TARGETS.get((name, size), 1)
+        rows.append(dict(size=size, loss=name, up=up_ms, ref=ref_ms, ratio=ratio, low=low, high=high, target=target))
     return rows
 
 
 def markdown(rows: list[dict]) -> str:
     lines = [
-        "| size (T, B, N) | loss | upstream ms | reference ms | speed-up | target | met |",
-        "|---|---|---|---|---|---|---|",
+        "| size (T, B, N) | loss | upstream ms | reference ms | speed-up | range over rounds | target | met |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     for r in rows:
         shape = ", ".join(map(str, SIZES[r["size"]]))
         met = "yes" if r["ratio"] >= r["target"] else "**no**"
         lines.append(
             f"| {r['size']} ({shape}) | {r['loss']} | {r['up']:.3f} | {r['ref']:.3f} | {r['ratio']:.1f}x "
-            f"| >= {r['target']}x | {met} |"
+            f"| {r['low']:.1f}x - {r['high']:.1f}x | >= {r['target']}x | {met} |"
         )
     return "\n".join(lines)
 
@@ -120,12 +129,13 @@ def markdown(rows: list[dict]) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.3, help="time budget per cell (default 0.3)")
+    parser.add_argument("--rounds", type=int, default=3, help="measure the whole table this many times (default 3)")
     parser.add_argument("--threads", type=int, default=2, help="torch intra-op threads (default 2)")
     parser.add_argument("--markdown", type=Path, help="also write the table to this file")
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
     warnings.simplefilter("ignore")
-    rows = run(args.seconds)
+    rows = run(args.seconds, args.rounds)
     table = markdown(rows)
     print()
     print(table)

@@ -27,10 +27,14 @@ def _step_index(spk: torch.Tensor, descending: bool = False) -> torch.Tensor:
     return steps.reshape((num_steps,) + (1,) * (spk.dim() - 1))
 
 
-def first_spike_step(fired: torch.Tensor) -> torch.Tensor:
-    """ST-FIRST-1: the first step where ``fired`` (``[T, *]``, bool or 0/1) is set, or ``T-1`` if never (int64)."""
+def first_spike_step(fired: torch.Tensor, overwrite: bool = False) -> torch.Tensor:
+    """ST-FIRST-1: the first step where ``fired`` (``[T, *]``, bool or 0/1) is set, or ``T-1`` if never (int64).
+
+    ``overwrite=True`` lets it reuse ``fired`` as scratch space when ``fired`` has the index dtype.
+    """
     num_steps = fired.size(0)
-    countdown = fired.to(_index_dtype(num_steps)) * _step_index(fired, descending=True)  # T-t at spikes, else 0
+    countdown = fired.to(_index_dtype(num_steps), copy=not overwrite)
+    countdown.mul_(_step_index(fired, descending=True))  # T-t at spikes, else 0
     return (num_steps - countdown.amax(0).long()).clamp_(max=num_steps - 1)  # silent: T - 0 -> T-1
 
 
@@ -63,7 +67,7 @@ class FirstSpike(torch.autograd.Function):
 
     @staticmethod
     def forward(ctx, spk_rec: torch.Tensor, device: object = None) -> torch.Tensor:
-        first = first_spike_step(_spike_mask(spk_rec))
+        first = first_spike_step(_spike_mask(spk_rec), overwrite=True)
         ctx.save_for_backward(first)
         ctx.record_shape = spk_rec.shape
         return first.to(spk_rec.dtype)
