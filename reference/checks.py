@@ -94,14 +94,12 @@ def check_labels(
     return targets.long()
 
 
-def check_real(value: object, name: str, minimum: float | None = None) -> float:
+def check_real(value: object, name: str) -> float:
     """A finite real number (rates, on/off targets, tolerance)."""
     if isinstance(value, torch.Tensor) and value.numel() == 1:
         value = value.item()
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
         raise TypeError(f"{name} must be a real number, got {type(value).__name__}")
-    if minimum is not None and value < minimum:
-        raise ValueError(f"{name} must be >= {minimum}, got {value!r}")
     return value
 
 

@@ -135,7 +135,7 @@ class SpikeTime(nn.Module):
         super().__init__()
         self.target_is_time = bool(target_is_time)
         self.multi_spike = bool(multi_spike)
-        self.tolerance = check_real(tolerance, "tolerance", minimum=0)
+        self.tolerance = check_real(tolerance, "tolerance")
         if self.multi_spike:
             self.on_target = check_time_sequence(on_target, "on_target")
             self.off_target = check_time_sequence(off_target, "off_target")

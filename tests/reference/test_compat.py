@@ -120,3 +120,24 @@ def test_lb14_first_spike_backward_rank4():
     z.requires_grad_(True)
     SF.SpikeTime.FirstSpike.apply(z, z.device).backward(torch.tensor([[[1.0, 2.0]]]))
     assert z.grad[:, 0, 0, :].T.tolist() == [[-0.0, -1.0, -0.0, -1.0], [-0.0, -2.0, -0.0, -2.0]]
+
+
+@pytest.mark.clause("LB-15")
+def test_lb15_dtype_crashes():
+    x = torch.rand(3, 2, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
+    y = torch.tensor([0, 1])
+    with pytest.raises(RuntimeError):
+        SF.ce_rate_loss(population_code=True, num_classes=3, weight=torch.ones(3, dtype=torch.float64))(x, y)
+    with pytest.raises(RuntimeError):
+        SF.ce_count_loss(weight=torch.ones(3))(x, y)
+    with pytest.raises(RuntimeError):
+        SF.Tolerance.apply(torch.zeros(3, dtype=torch.float16), torch.ones(3), 2)
+    assert SPEC.ce_rate_loss(weight=torch.ones(3, dtype=torch.float64))(x, y).dtype == torch.float64
+
+
+@pytest.mark.clause("LB-16")
+def test_lb16_ce_family_rejects_int32_labels():
+    x, y = torch.zeros(2, 2, 3), torch.tensor([0, 1], dtype=torch.int32)
+    with pytest.raises(RuntimeError):
+        SF.ce_count_loss()(x, y)
+    assert SPEC.ce_count_loss()(x, y).item() == pytest.approx(1.0986, abs=1e-4)

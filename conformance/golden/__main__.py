@@ -1,0 +1,44 @@
+"""``python -m conformance.golden {generate,check,validate}``: the golden-vector commands."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import warnings
+from pathlib import Path
+
+from . import drift, generate, validate
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m conformance.golden", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    regenerate = commands.add_parser("generate", help="regenerate the vector files (atomic, deterministic)")
+    regenerate.add_argument("--dir", type=Path, default=generate.VECTOR_DIR, help="where to write (default: vectors/)")
+    check = commands.add_parser("check", help="drift check: regenerate in memory and compare with the files")
+    check.add_argument("--dir", type=Path, default=generate.VECTOR_DIR, help="the files to compare (default: vectors/)")
+    lint = commands.add_parser("validate", help="validate files against vectors/schema.json")
+    lint.add_argument("paths", nargs="*", type=Path, help="files or folders to validate (default: the vectors folder)")
+    args = parser.parse_args(argv)
+    warnings.simplefilter("ignore")  # upstream-compatible code paths warn about broadcasting by design
+
+    if args.command == "generate":
+        for path in generate.write(args.dir):
+            print(f"wrote {path}")
+        return 0
+    if args.command == "check":
+        changes = drift.check(args.dir)
+        for change in changes:
+            print(f"DRIFT {change}")
+        drifted = len({(c.file, c.case) for c in changes})
+        print(f"{drifted} drifted case(s)" if changes else "no drift: the vectors match the reference")
+        return 1 if changes else 0
+    problems = validate.validate(args.paths or None)
+    for problem in problems:
+        print(f"INVALID {problem}")
+    print(f"{len(problems)} problem(s)" if problems else "all vector files are valid")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,261 @@
+"""Turn the golden cases into vector documents: run the reference under both profiles.
+
+``build(op)`` returns the document for one op (a plain dict, ready for YAML);
+``write(directory)`` regenerates every file atomically. Output is deterministic:
+the same code, torch and numpy give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import tempfile
+from importlib import metadata, resources
+from pathlib import Path
+
+import numpy
+import torch
+import yaml
+
+import reference
+import reference.compat
+
+from .. import ops
+from ..tensors import FlowList, decode, encode, is_encoded_tensor
+from . import cases as golden_cases
+from .vocabulary import DEFAULT_TOLERANCE, FLAGS, SCHEMA_ID, SCHEMA_VERSION
+
+PROFILE_MODULES = {"spec": reference, "snntorch-1.0": reference.compat}
+
+
+def _vector_dir() -> Path:
+    """``vectors/`` of a source checkout, else the installed copy (``conformance.vectors``)."""
+    source = Path(__file__).resolve().parents[2] / "vectors"
+    if (source / "schema.json").exists():
+        return source
+    return Path(str(resources.files("conformance.vectors")))
+
+
+VECTOR_DIR = _vector_dir()
+
+
+class GenerationError(Exception):
+    """A case that the generator refuses to write (inconsistent tags, unnamed argument in an error...)."""
+
+
+def encode_value(value):
+    """Constructor parameters as plain data: tensors become tensor mappings."""
+    if isinstance(value, torch.Tensor):
+        return encode(value)
+    if isinstance(value, (list, tuple)):
+        return [encode_value(v) for v in value]
+    return value
+
+
+def decode_params(params: dict) -> dict:
+    return {name: decode_value(value) for name, value in params.items()}
+
+
+def decode_value(value):
+    if is_encoded_tensor(value):
+        return decode(value)
+    if isinstance(value, list):
+        return [decode_value(v) for v in value]
+    return value
+
+
+def case_id(op: str, params: dict, inputs: dict) -> str:
+    """A content-derived id: the op and a hash of its canonical parameters and inputs."""
+    canonical = json.dumps({"op": op, "params": params, "inputs": inputs}, sort_keys=True, separators=(",", ":"))
+    return f"{op}-{hashlib.sha256(canonical.encode()).hexdigest()[:12]}"
+
+
+def cotangent_for(output: torch.Tensor, seed: str) -> torch.Tensor:
+    """A seeded cotangent of multiples of 1/8 in [-2, 2], exact in every float dtype."""
+    generator = torch.Generator().manual_seed(int(hashlib.sha256(seed.encode()).hexdigest()[:8], 16))
+    return (torch.randint(-16, 17, tuple(output.shape), generator=generator) / 8).to(output.dtype)
+
+
+def run(module, op: str, params: dict, inputs: dict, seed: str) -> dict:
+    """What ``module`` does on one case: a valid value and VJP, or the error it raises."""
+    spec = ops.OPS[op]
+    fresh = {name: decode(encoded) for name, encoded in inputs.items()}
+    record = fresh[spec.differentiable]
+    if record.is_floating_point():
+        record.requires_grad_(True)
+    stage = "call"
+    try:
+        if spec.invoke.__name__ == "invoke":
+            stage = "construction"
+            loss = getattr(module, op)(**decode_params(params))
+            stage = "call"
+            output = loss(*(fresh[name] for name in spec.inputs))
+        else:
+            output = ops.call(module, op, decode_params(params), fresh)
+        result = {"result": "valid", "value": encode(output.detach())}
+        if output.requires_grad:
+            cotangent = cotangent_for(output, seed)
+            (grad,) = torch.autograd.grad(output, record, cotangent, allow_unused=True)
+            grad = torch.zeros_like(record) if grad is None else grad
+            result["grad"] = {"cotangent": encode(cotangent), spec.differentiable: encode(grad)}
+        return result
+    except Exception as error:  # every failure of the reference is an outcome to record
+        return {"result": "invalid", "error": type(error).__name__, "when": stage, "message": str(error)}
+
+
+def _mentioned_argument(message: str, case: golden_cases.Case) -> str:
+    """SHARED-12: the argument an error message names."""
+    candidates = [*case.params, *case.inputs, "num_classes", "weight", "targets", "on_target", "spk_count"]
+    for name in candidates:
+        if name in message:
+            return name
+    raise GenerationError(f"{case.op}: error message names no argument: {message!r}")
+
+
+def _close(a: dict, b: dict, tolerance: dict | None) -> bool:
+    if a["dtype"] != b["dtype"] or a["shape"] != b["shape"]:
+        return False
+    ta, tb = decode(a).double(), decode(b).double()
+    tol = tolerance or DEFAULT_TOLERANCE.get(a["dtype"], {"rtol": 0, "atol": 0})
+    return bool(torch.allclose(ta, tb, rtol=tol["rtol"], atol=tol["atol"], equal_nan=True))
+
+
+def profiles_differ(spec: dict, legacy: dict | None, tolerance: dict | None) -> bool:
+    """Whether snnTorch 1.0.0's behaviour fails the spec expectation (or the reverse)."""
+    if legacy is None:
+        return False
+    if spec["result"] == "invalid":
+        return legacy["result"] == "valid"
+    if legacy["result"] != "valid":
+        return True
+    if not _close(spec["value"], legacy["value"], tolerance):
+        return True
+    grads = spec.get("grad"), legacy.get("grad")
+    if (grads[0] is None) != (grads[1] is None):
+        return True
+    if grads[0] is None:
+        return False
+    name = next(k for k in grads[0] if k != "cotangent")
+    return not _close(grads[0][name], grads[1][name], tolerance)
+
+
+def build_case(case: golden_cases.Case) -> dict:
+    params = {k: encode_value(v) for k, v in case.params.items()}
+    inputs = {k: encode(v) for k, v in case.inputs.items()}
+    identifier = case_id(case.op, params, inputs)
+    unknown = sorted(set(case.flags) - set(FLAGS))
+    if unknown:
+        raise GenerationError(f"{identifier}: unknown flags {unknown}")
+    spec = run(reference, case.op, params, inputs, identifier)
+    if spec["result"] == "invalid":
+        spec = {
+            "result": "invalid",
+            "error": spec["error"],
+            "when": spec["when"],
+            "mentions": _mentioned_argument(spec["message"], case),
+        }
+    if ("invalid" in case.flags) != (spec["result"] == "invalid"):
+        raise GenerationError(f"{identifier}: flag 'invalid' disagrees with the spec outcome {spec}")
+    expected = {"spec": spec}
+    legacy = None
+    if "outside_domain" not in case.flags:
+        legacy = run(reference.compat, case.op, params, inputs, identifier)
+        if legacy["result"] == "invalid":
+            legacy = {"result": "acceptable", "error": legacy["error"]}
+        if case.may_modify:
+            legacy["may_modify"] = list(case.may_modify)
+        identical = json.dumps(legacy, sort_keys=True) == json.dumps(spec, sort_keys=True)  # NaN-aware
+        expected["snntorch-1.0"] = {"same_as": "spec"} if identical else legacy
+    differ = profiles_differ(spec, legacy, case.tolerance) or bool(case.may_modify)
+    legacy_ids = [c for c in case.clauses if c.startswith("LB-")] if differ else []
+    if differ and not legacy_ids:
+        raise GenerationError(f"{identifier} ({case.comment}): the profiles differ but the case names no LB clause")
+    document = {
+        "id": identifier,
+        "comment": case.comment,
+        "clauses": sorted({c for c in case.clauses if not c.startswith("LB-")}),
+        "legacy": sorted(legacy_ids, key=lambda c: int(c[3:])),
+        "flags": sorted(case.flags),
+        "inputs": inputs,
+        "expected": expected,
+    }
+    if case.tolerance:
+        document["tolerance"] = case.tolerance
+    return document, params
+
+
+def provenance() -> dict:
+    try:
+        version = metadata.version("snnloss-conformance")
+    except metadata.PackageNotFoundError:
+        version = "source"
+    return {
+        "package": "snnloss-conformance",
+        "version": version,
+        "torch": str(torch.__version__),
+        "numpy": numpy.__version__,
+        "python": platform.python_version(),
+    }
+
+
+def build(op: str) -> dict:
+    """The vector document of one op."""
+    groups: dict[str, dict] = {}
+    seen = set()
+    for case in golden_cases.ALL[op]():
+        document, params = build_case(case)
+        if document["id"] in seen:
+            raise GenerationError(f"duplicate case {document['id']} ({case.comment})")
+        seen.add(document["id"])
+        key = json.dumps(params, sort_keys=True)
+        groups.setdefault(key, {"params": params, "cases": []})["cases"].append(document)
+    used_flags = sorted({f for g in groups.values() for c in g["cases"] for f in c["flags"]})
+    return {
+        "schema": SCHEMA_ID,
+        "schema_version": SCHEMA_VERSION,
+        "spec_version": reference.SPEC_VERSION,
+        "op": op,
+        "generator": provenance(),
+        "number_of_cases": len(seen),
+        "default_tolerance": DEFAULT_TOLERANCE,
+        "notes": {flag: FLAGS[flag] for flag in used_flags},
+        "groups": list(groups.values()),
+    }
+
+
+class _Dumper(yaml.SafeDumper):
+    """Safe YAML without anchors and aliases: every case stands on its own."""
+
+    def ignore_aliases(self, data) -> bool:
+        return True
+
+
+_Dumper.add_representer(
+    FlowList, lambda dumper, data: dumper.represent_sequence("tag:yaml.org,2002:seq", data, flow_style=True)
+)
+
+
+def dump(document: dict) -> str:
+    return yaml.dump(document, Dumper=_Dumper, sort_keys=False, width=90, default_flow_style=None, allow_unicode=True)
+
+
+def write(directory: Path = VECTOR_DIR, ops_to_write: list[str] | None = None) -> list[Path]:
+    """Regenerate vector files, each written to a temporary file first and then renamed into place."""
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for op in ops_to_write or list(golden_cases.ALL):
+        text = dump(build(op))
+        target = directory / f"{op}.yaml"
+        handle, temporary = tempfile.mkstemp(dir=directory, prefix=f".{op}.", suffix=".tmp")
+        try:
+            with os.fdopen(handle, "w") as stream:
+                stream.write(text)
+            os.chmod(temporary, 0o644)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written

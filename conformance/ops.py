@@ -1,0 +1,69 @@
+"""How each op of the spec is called, for vectors and properties alike.
+
+Every op takes constructor ``params`` and call ``inputs`` (by name). A loss is
+called as ``module.<op>(**params)(*inputs)``; an estimator as
+``module.SpikeTime.<Estimator>.apply(*inputs, *params)``. ``module`` is anything
+with snnTorch's loss API: :mod:`reference`, :mod:`reference.compat`,
+``snntorch.functional``, or a backend's module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import torch
+
+
+@dataclass(frozen=True)
+class OpSpec:
+    """An op: its input names (in call order) and the input it is differentiated against."""
+
+    name: str
+    inputs: tuple[str, ...]
+    differentiable: str
+    invoke: Callable
+
+
+def _loss(name: str) -> Callable:
+    def invoke(module, params: dict, inputs: dict) -> torch.Tensor:
+        record_name, targets_name = OPS[name].inputs
+        return getattr(module, name)(**params)(inputs[record_name], inputs[targets_name])
+
+    return invoke
+
+
+def _first_spike(module, params: dict, inputs: dict) -> torch.Tensor:
+    spk_rec = inputs["spk_rec"]
+    return module.SpikeTime.FirstSpike.apply(spk_rec, spk_rec.device)
+
+
+def _multi_spike(module, params: dict, inputs: dict) -> torch.Tensor:
+    spk_rec = inputs["spk_rec"]
+    return module.SpikeTime.MultiSpike.apply(spk_rec, params["spk_count"], spk_rec.device)
+
+
+def _tolerance(module, params: dict, inputs: dict) -> torch.Tensor:
+    return module.SpikeTime.Tolerance.apply(inputs["spk_time"], inputs["target"], params["tolerance"])
+
+
+OPS: dict[str, OpSpec] = {
+    spec.name: spec
+    for spec in [
+        OpSpec("ce_rate_loss", ("spk_out", "targets"), "spk_out", _loss("ce_rate_loss")),
+        OpSpec("ce_count_loss", ("spk_out", "targets"), "spk_out", _loss("ce_count_loss")),
+        OpSpec("ce_max_membrane_loss", ("mem_out", "targets"), "mem_out", _loss("ce_max_membrane_loss")),
+        OpSpec("mse_count_loss", ("spk_out", "targets"), "spk_out", _loss("mse_count_loss")),
+        OpSpec("mse_membrane_loss", ("mem_out", "targets"), "mem_out", _loss("mse_membrane_loss")),
+        OpSpec("mse_temporal_loss", ("spk_rec", "targets"), "spk_rec", _loss("mse_temporal_loss")),
+        OpSpec("ce_temporal_loss", ("spk_rec", "targets"), "spk_rec", _loss("ce_temporal_loss")),
+        OpSpec("first_spike", ("spk_rec",), "spk_rec", _first_spike),
+        OpSpec("multi_spike", ("spk_rec",), "spk_rec", _multi_spike),
+        OpSpec("tolerance", ("spk_time", "target"), "spk_time", _tolerance),
+    ]
+}
+
+
+def call(module, op: str, params: dict, inputs: dict) -> torch.Tensor:
+    """Run ``op`` of ``module`` on copies of nothing: callers pass fresh tensors."""
+    return OPS[op].invoke(module, params, inputs)

@@ -1,0 +1,1 @@
+"""Golden vectors (YAML) and their JSON Schema; data only. See docs/vectors.md."""
