@@ -5,3 +5,5 @@
 * :mod:`conformance.golden` defines, regenerates, validates and drift-checks the golden
   vectors in ``vectors/`` (``python -m conformance.golden --help``).
 """
+
+__version__ = "0.1.0"

@@ -12,7 +12,7 @@ import json
 import os
 import platform
 import tempfile
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 
 import numpy
@@ -22,7 +22,7 @@ import yaml
 import reference
 import reference.compat
 
-from .. import ops
+from .. import __version__, ops
 from ..tensors import FlowList, decode, encode, is_encoded_tensor
 from . import cases as golden_cases
 from .vocabulary import DEFAULT_TOLERANCE, FLAGS, SCHEMA_ID, SCHEMA_VERSION
@@ -187,13 +187,9 @@ def build_case(case: golden_cases.Case) -> dict:
 
 
 def provenance() -> dict:
-    try:
-        version = metadata.version("snnloss-conformance")
-    except metadata.PackageNotFoundError:
-        version = "source"
     return {
         "package": "snnloss-conformance",
-        "version": version,
+        "version": __version__,
         "torch": str(torch.__version__),
         "numpy": numpy.__version__,
         "python": platform.python_version(),
