@@ -43,7 +43,8 @@ class mse_temporal_loss:
         self.__name__ = "mse_temporal_loss"
 
     def __call__(self, spk_rec: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        x = spk_rec.to(working_dtype(spk_rec.dtype)) if isinstance(spk_rec, torch.Tensor) else spk_rec
+        x = check_record(spk_rec, "spk_rec")
+        x = x.to(working_dtype(x.dtype))
         spk_time, target_time = self.spk_time_fn(x, targets)
         scale = 1 / x.size(0) ** 2  # (t/T - target/T)^2 = (t - target)^2 / T^2
         if self.weight is None:
@@ -76,8 +77,9 @@ class ce_temporal_loss:
         self.__name__ = "ce_temporal_loss"
 
     def __call__(self, spk_rec: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
-        x = spk_rec.to(working_dtype(spk_rec.dtype)) if isinstance(spk_rec, torch.Tensor) else spk_rec
-        spk_time = FirstSpike.apply(check_record(x, "spk_rec"))
+        x = check_record(spk_rec, "spk_rec")
+        x = x.to(working_dtype(x.dtype))
+        spk_time = FirstSpike.apply(x)
         logits = -spk_time if self.inverse == "negate" else 1 / (spk_time + 1)
         num_outputs = x.size(-1)
         labels = check_labels(targets, x.size(1), num_outputs).to(x.device)

@@ -3,3 +3,7 @@ validation (:mod:`.validate`) and the drift check (:mod:`.drift`).
 
 Command line: ``python -m conformance.golden {generate,check,validate}``.
 """
+
+from reference import SPEC_VERSION
+
+__all__ = ["SPEC_VERSION"]

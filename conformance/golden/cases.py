@@ -701,9 +701,10 @@ def mse_temporal_loss() -> list[Case]:
             op,
             {"target_is_time": True},
             {"spk_rec": spikes(6, 3, 3, seed="tb"), "targets": torch.tensor([1.0, 3.0, -1.0])},
-            ("ST-TGT-3",),
+            ("ST-TGT-3", "LB-10"),
             ("time_targets",),
             "target times [N] broadcast over the batch",
+            may_modify=("targets",),
         ),
         Case(
             op,
@@ -772,10 +773,10 @@ def mse_temporal_loss() -> list[Case]:
         Case(
             op,
             {},
-            {"spk_rec": torch.tensor([[[0.0, 0.5]], [[1.0, 0.0]]]), "targets": torch.tensor([0])},
-            ("ST-1", "SHARED-12"),
-            ("invalid", "outside_domain"),
-            "a record that is not 0/1",
+            {"spk_rec": torch.zeros(0, 1, 2), "targets": torch.tensor([0])},
+            ("ST-1", "SHARED-1", "SHARED-12"),
+            ("invalid",),
+            "a record without time steps",
         ),
     ]
     return out
@@ -879,9 +880,9 @@ def first_spike() -> list[Case]:
             op,
             {},
             {"spk_rec": spikes(5, 4, 1, 0.3, seed="r2").reshape(5, 4)},
-            ("ST-1", *base),
+            ("ST-1", *base, "LB-14"),
             (),
-            "a record [T, N] (rank 2)",
+            "a record [T, N] (rank 2; upstream's backward raises)",
         ),
         Case(
             op,
@@ -895,10 +896,10 @@ def first_spike() -> list[Case]:
         Case(
             op,
             {},
-            {"spk_rec": torch.tensor([[[0.0, 2.0]], [[1.0, 0.0]]])},
+            {"spk_rec": torch.zeros(0, 2, 3)},
             ("ST-1", "SHARED-12"),
-            ("invalid", "outside_domain"),
-            "a value 2 is not a spike",
+            ("invalid",),
+            "a record without time steps",
         ),
     ]
 

@@ -16,7 +16,6 @@ FLAGS = {
     "negative_target_time": "a target time below 0, counted from the end",
     "no_spikes": "no neuron ever fires",
     "only_target_fires": "only the labelled neuron fires",
-    "outside_domain": "input outside the conformance domain of snntorch-1.0 (no expectation for that profile)",
     "population_code": "classes pooled from contiguous blocks of neurons",
     "silent_neurons": "some neurons never fire (shadow spike at T-1)",
     "square": "B = N (or T = B = N), where axis mix-ups go unnoticed",

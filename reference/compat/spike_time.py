@@ -38,6 +38,10 @@ class FirstSpike(torch.autograd.Function):
     @staticmethod
     def backward(ctx, grad_output: torch.Tensor):
         (first,) = ctx.saved_tensors
+        if first.dim() < 2:  # LB-14: upstream's backward loops over first.size(1)
+            raise IndexError(
+                f"Dimension out of range (expected to be in range of [-1, 0], but got 1); record {list(ctx.record[0])}"
+            )
         onehot = lb14_first_spike_onehot(first.long(), *ctx.record)
         return -grad_output * onehot, None
 

@@ -141,3 +141,11 @@ def test_lb16_ce_family_rejects_int32_labels():
     with pytest.raises(RuntimeError):
         SF.ce_count_loss()(x, y)
     assert SPEC.ce_count_loss()(x, y).item() == pytest.approx(1.0986, abs=1e-4)
+
+
+@pytest.mark.clause("LB-17")
+def test_lb17_other_error_classes():
+    with pytest.raises(IndexError):
+        SF.ce_count_loss()(torch.zeros(2, 2, 3), torch.tensor([0, 3]))
+    with pytest.raises(ValueError, match="targets"):
+        SPEC.ce_count_loss()(torch.zeros(2, 2, 3), torch.tensor([0, 3]))

@@ -1,0 +1,166 @@
+"""What the harness needs from an implementation: the :class:`Backend` protocol.
+
+Three ways to plug in, from least to most work:
+
+1. A module that mirrors ``snntorch.functional``'s loss API (the seven loss classes
+   and ``SpikeTime`` with ``FirstSpike``/``MultiSpike``/``Tolerance``): pass its
+   name; :class:`TorchModuleBackend` wraps it, no adapter needed.
+2. A :class:`TorchModuleBackend` subclass or instance, to declare capabilities
+   (devices, dtypes, ops, parameters, differentiability, a kernel-call counter,
+   an expectations file).
+3. An :class:`ArrayBackend` subclass for another framework (JAX, NumPy, MLX...):
+   it converts arrays and returns values and vector-Jacobian products.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import torch
+
+from . import ops
+
+ALL_OPS = frozenset(ops.OPS)
+ALL_DTYPES = ("float32", "float64", "float16", "bfloat16")
+
+
+@dataclass
+class Result:
+    """A backend's answer: the value, and the gradient of ``sum(value * cotangent)`` if one was asked for."""
+
+    value: torch.Tensor
+    grad: torch.Tensor | None = None
+
+
+class Backend:
+    """An implementation under test. Override :meth:`run`; declare what it supports.
+
+    Attributes (all optional):
+
+    * ``name``, ``version``: shown in the report.
+    * ``profile``: the profile it implements (``"spec"`` or ``"snntorch-1.0"``); ``None``
+      means "whichever the run asks for". Properties compare against this profile's reference.
+    * ``devices``: device types it runs on (``"cpu"``, ``"cuda"``).
+    * ``dtypes``: record dtypes it accepts.
+    * ``ops``: ops it implements; ``differentiable_ops``: those with a backward.
+    * ``unsupported_params``: ``{op: {param, ...}}`` constructor parameters it lacks.
+    * ``expectations``: path to a YAML file of skips and xfails (docs/backends.md).
+    """
+
+    name = "backend"
+    version = "unknown"
+    profile: str | None = None
+    devices: tuple[str, ...] = ("cpu", "cuda")
+    dtypes: tuple[str, ...] = ALL_DTYPES
+    ops: frozenset[str] = ALL_OPS
+    differentiable_ops: frozenset[str] = ALL_OPS
+    unsupported_params: dict[str, set[str]] = {}
+    expectations: str | Path | None = None
+
+    def unsupported(self, op: str, params: dict, device: str, dtype: str | None) -> str | None:
+        """Why this backend cannot run a case, or ``None`` when it can."""
+        if op not in self.ops:
+            return f"{self.name} does not implement {op}"
+        if torch.device(device).type not in self.devices:
+            return f"{self.name} does not run on {device}"
+        if dtype is not None and dtype not in self.dtypes:
+            return f"{self.name} does not support {dtype} records"
+        missing = sorted(set(params) & set(self.unsupported_params.get(op, ())))
+        if missing:
+            return f"{self.name} does not support {op} parameter(s) {', '.join(missing)}"
+        return None
+
+    def run(self, op: str, params: dict, inputs: dict[str, torch.Tensor], cotangent: torch.Tensor | None) -> Result:
+        """Compute ``op``; with a ``cotangent``, also its VJP with respect to ``ops.OPS[op].differentiable``."""
+        raise NotImplementedError
+
+    def kernel_calls(self) -> int | None:
+        """A counter the kernel increments on every call, or ``None`` if the backend keeps none.
+
+        When it is given, the harness checks that every call moved it, so a backend that
+        silently falls back to a reference implementation cannot pass.
+        """
+        return None
+
+    def describe(self) -> str:
+        return f"{self.name} {self.version}"
+
+
+class TorchModuleBackend(Backend):
+    """A backend made from a module with snnTorch's loss API (``module`` may also depend on the profile)."""
+
+    def __init__(self, module=None, name: str | None = None, profile_modules: dict | None = None) -> None:
+        self.module = module
+        self.profile_modules = profile_modules or {}
+        self.active_profile: str | None = None
+        base = module or next(iter(self.profile_modules.values()))
+        self.name = name or getattr(base, "__name__", type(self).__name__)
+        self.version = str(getattr(base, "__version__", None) or _package_version(base) or "unknown")
+        counter = getattr(base, "kernel_calls", None)
+        self._counter: Callable[[], int] | None = counter if callable(counter) else None
+
+    def module_for(self, profile: str | None):
+        return self.profile_modules.get(profile or "", self.module) or self.module
+
+    def run(self, op: str, params: dict, inputs: dict[str, torch.Tensor], cotangent: torch.Tensor | None) -> Result:
+        module = self.module_for(self.active_profile)
+        record = inputs[ops.OPS[op].differentiable]
+        if cotangent is not None and record.is_floating_point():
+            record.requires_grad_(True)
+        value = ops.call(module, op, params, inputs)
+        if cotangent is None or not value.requires_grad or cotangent.numel() != value.numel():
+            return Result(value.detach())  # no VJP when the output has another number of elements
+        cotangent = cotangent.reshape(value.shape).to(value.dtype)
+        (grad,) = torch.autograd.grad(value, record, cotangent, allow_unused=True)
+        return Result(value.detach(), torch.zeros_like(record) if grad is None else grad)
+
+    def kernel_calls(self) -> int | None:
+        return None if self._counter is None else int(self._counter())
+
+
+class ArrayBackend(Backend):
+    """A backend in another framework. Implement :meth:`to_array`, :meth:`from_array`,
+    :meth:`value` and (for differentiable ops) :meth:`vjp`; the harness passes torch
+    tensors in and gets torch tensors back through these conversions.
+    """
+
+    devices = ("cpu",)
+
+    def to_array(self, tensor: torch.Tensor):
+        """A torch tensor as this framework's array (default: NumPy)."""
+        return tensor.detach().cpu().numpy()
+
+    def from_array(self, array, like: torch.Tensor) -> torch.Tensor:
+        """This framework's array as a torch tensor on ``like``'s device."""
+        return torch.as_tensor(array).to(like.device)
+
+    def value(self, op: str, params: dict, inputs: dict):
+        raise NotImplementedError
+
+    def vjp(self, op: str, params: dict, inputs: dict, cotangent):
+        """The gradient of ``sum(value * cotangent)`` with respect to the differentiable input."""
+        raise NotImplementedError
+
+    def run(self, op: str, params: dict, inputs: dict[str, torch.Tensor], cotangent: torch.Tensor | None) -> Result:
+        arrays = {name: self.to_array(t) for name, t in inputs.items()}
+        array_params = {k: self.to_array(v) if isinstance(v, torch.Tensor) else v for k, v in params.items()}
+        record = inputs[ops.OPS[op].differentiable]
+        value = self.from_array(self.value(op, array_params, arrays), record)
+        if cotangent is None or op not in self.differentiable_ops:
+            return Result(value)
+        grad = self.vjp(op, array_params, arrays, self.to_array(cotangent))
+        return Result(value, self.from_array(grad, record))
+
+
+def _package_version(module) -> str | None:
+    from importlib import metadata
+
+    top = getattr(module, "__name__", "").split(".")[0]
+    for distribution in (top, top.replace("_", "-")):
+        try:
+            return metadata.version(distribution)
+        except metadata.PackageNotFoundError:
+            continue
+    return None

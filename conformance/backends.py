@@ -1,0 +1,28 @@
+"""The built-in backends, registered under the entry-point group ``snnloss_conformance.backends``."""
+
+from __future__ import annotations
+
+from .backend import TorchModuleBackend
+
+
+def reference_backend() -> TorchModuleBackend:
+    """The reference: :mod:`reference` under ``spec``, :mod:`reference.compat` under ``snntorch-1.0``."""
+    import reference
+    import reference.compat
+
+    backend = TorchModuleBackend(
+        name="reference", profile_modules={"spec": reference, "snntorch-1.0": reference.compat}
+    )
+    backend.version = reference.SPEC_VERSION
+    return backend
+
+
+def snntorch_backend() -> TorchModuleBackend:
+    """Upstream ``snntorch.functional`` (snnTorch 1.0.0 implements the ``snntorch-1.0`` profile)."""
+    import snntorch
+    import snntorch.functional
+
+    backend = TorchModuleBackend(snntorch.functional, name="snntorch")
+    backend.version = snntorch.__version__
+    backend.profile = "snntorch-1.0"
+    return backend

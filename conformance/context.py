@@ -1,0 +1,71 @@
+"""The settings of one conformance run, shared by the vector and property tests."""
+
+from __future__ import annotations
+
+import shlex
+from dataclasses import dataclass, field
+
+import torch
+
+import reference
+import reference.compat
+
+from .backend import Backend
+
+PROFILE_REFERENCES = {"spec": reference, "snntorch-1.0": reference.compat}
+
+
+@dataclass
+class Context:
+    backend: Backend
+    backend_name: str
+    profile: str
+    devices: list[str]
+    dtypes: list[str] | None
+    time_limit: float
+    extra_vectors: list[str] = field(default_factory=list)
+
+    @property
+    def property_profile(self) -> str:
+        """Properties compare against the profile the backend implements, else the one asked for."""
+        return self.backend.profile or self.profile
+
+    @property
+    def property_reference(self):
+        return PROFILE_REFERENCES[self.property_profile]
+
+    def rerun_command(self, *extra: str) -> str:
+        words = [
+            "python",
+            "-m",
+            "pytest",
+            "--pyargs",
+            "conformance",
+            "--backend",
+            self.backend_name,
+            "--profile",
+            self.profile,
+        ]
+        return " ".join(shlex.quote(w) for w in [*words, *extra])
+
+
+def parse_devices(option: str) -> list[str]:
+    """``cpu``, ``cuda``, ``cuda:N`` or ``all`` (CPU and every CUDA device, or ``cuda`` to report as not run)."""
+    if option == "all":
+        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
+        return ["cpu"] + ([f"cuda:{i}" for i in range(count)] if count > 1 else ["cuda"])
+    devices = [d.strip() for d in option.split(",") if d.strip()]
+    for device in devices:
+        torch.device(device)  # raises on a malformed name
+    return devices
+
+
+def device_unavailable(device: str) -> str | None:
+    """Why ``device`` cannot run here (the test is then reported as not run), or ``None``."""
+    kind = torch.device(device)
+    if kind.type == "cuda":
+        if not torch.cuda.is_available():
+            return "not run: CUDA is not available on this machine"
+        if kind.index is not None and kind.index >= torch.cuda.device_count():
+            return f"not run: there is no {device} (found {torch.cuda.device_count()} CUDA devices)"
+    return None

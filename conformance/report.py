@@ -1,0 +1,125 @@
+"""The conformance report: every clause as pass, fail, xfail, skip or not-run.
+
+Test items carry their clauses in ``user_properties`` (so reports from xdist
+workers carry them too); :class:`ClauseReport` folds test reports into clause
+statuses and writes the terminal table, JSON and Markdown.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter, defaultdict
+
+from .files import write_atomic
+
+STATUSES = ("fail", "xfail", "pass", "skip", "not-run")
+META_KEY = "snnloss_conformance"
+LEGACY_KEY = "snnloss_legacy_xfail"
+
+
+def _outcome(report) -> str:
+    if report.failed:
+        return "fail"
+    if report.skipped:
+        if hasattr(report, "wasxfail"):
+            return "xfail"
+        reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
+        return "not-run" if "not run:" in reason else "skip"
+    return "pass"
+
+
+class ClauseReport:
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter] = defaultdict(Counter)
+        self.cells: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
+        self.known: set[str] = set()
+
+    def add(self, report) -> None:
+        props = dict(report.user_properties)
+        meta = props.get(META_KEY)
+        if meta is None or (report.when != "call" and not (report.skipped or report.failed)):
+            return
+        if report.when == "teardown" and not report.failed:
+            return
+        outcome = _outcome(report)
+        clauses, legacy = list(meta.get("clauses", ())), list(meta.get("legacy", ()))
+        self.known.update(clauses, legacy)
+        if LEGACY_KEY in props:  # the item shows a legacy behaviour: only its LB ids are judged
+            targets = [(c, "xfail") for c in props[LEGACY_KEY]]
+            for clause in clauses:
+                self.counts[clause]["covered by LB"] += 1
+        elif outcome == "pass":
+            targets = [(c, "pass") for c in clauses + legacy]
+        else:
+            targets = [(c, outcome) for c in clauses]
+        for clause, status in targets:
+            self.counts[clause][status] += 1
+            self.cells[(clause, meta.get("device", "-"), meta.get("dtype") or "-")][status] += 1
+
+    @staticmethod
+    def status(counter: Counter) -> str:
+        for status in STATUSES:
+            if counter.get(status):
+                return status
+        return "not-run"
+
+    def rows(self) -> list[tuple[str, str, Counter]]:
+        def order(clause: str) -> tuple:
+            prefix, _, number = clause.rpartition("-")
+            return (prefix.startswith("LB"), prefix, int(number) if number.isdigit() else 0)
+
+        return [
+            (c, self.status(self.counts.get(c, Counter())), self.counts.get(c, Counter()))
+            for c in sorted(self.known, key=order)
+        ]
+
+    def totals(self) -> Counter:
+        return Counter(status for _, status, _ in self.rows())
+
+    def as_dict(self, header: dict) -> dict:
+        cells = defaultdict(dict)
+        for (clause, device, dtype), counter in sorted(self.cells.items()):
+            cells[clause][f"{device}/{dtype}"] = {"status": self.status(counter), **counter}
+        return {
+            **header,
+            "summary": dict(self.totals()),
+            "clauses": {
+                c: {"status": s, **counter, "by_device_dtype": cells.get(c, {})} for c, s, counter in self.rows()
+            },
+        }
+
+    def terminal_lines(self) -> list[str]:
+        lines = []
+        for clause, status, counter in self.rows():
+            detail = ", ".join(f"{counter[s]} {s}" for s in (*STATUSES, "covered by LB") if counter.get(s))
+            lines.append(f"{clause:14s} {status:8s} ({detail or 'no test'})")
+        totals = self.totals()
+        lines.append("clauses: " + ", ".join(f"{totals.get(s, 0)} {s}" for s in STATUSES))
+        return lines
+
+    def markdown(self, header: dict) -> str:
+        lines = [f"# Conformance report: {header['backend']} ({header['profile']} profile)", ""]
+        lines += [f"- {key}: {value}" for key, value in header.items()]
+        totals = self.totals()
+        lines += ["", "Summary: " + ", ".join(f"{totals.get(s, 0)} {s}" for s in STATUSES), ""]
+        lines += [
+            "| clause | status | pass | fail | xfail | skip | not-run | by device/dtype |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for clause, status, counter in self.rows():
+            cells = "; ".join(
+                f"{device}/{dtype}: {self.status(c)}"
+                for (cl, device, dtype), c in sorted(self.cells.items())
+                if cl == clause
+            )
+            lines.append(
+                f"| {clause} | {status} | {counter['pass']} | {counter['fail']} | {counter['xfail']} | {counter['skip']} "
+                f"| {counter['not-run']} | {cells} |"
+            )
+        return "\n".join(lines) + "\n"
+
+    def write(self, header: dict, json_path: str | None, md_path: str | None) -> None:
+        if json_path:
+            write_atomic(json_path, json.dumps(self.as_dict(header), indent=2) + "\n")
+        if md_path:
+            write_atomic(md_path, self.markdown(header))

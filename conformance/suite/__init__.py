@@ -1,0 +1,1 @@
+"""The conformance tests, collected by ``python -m pytest --pyargs conformance --backend NAME``."""

@@ -1,0 +1,64 @@
+"""Vector tests: every golden case, on every device, judged under the run's profile."""
+
+from __future__ import annotations
+
+import pytest
+
+from ..context import Context
+from ..golden.load import resolve
+from ..judge import call_backend, judge
+from ..ops import OPS
+from ..plugin import context_of, record_legacy
+from ..tensors import decode
+from .vectors import Vector, load_vectors
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "vector" not in metafunc.fixturenames:
+        return
+    context = context_of(metafunc.config)
+    vectors = load_vectors(context.extra_vectors, context.dtypes)
+    params = [pytest.param(v, d, id=f"{v.case['id']}-{d}") for v in vectors for d in context.devices]
+    metafunc.parametrize(("vector", "device"), params)
+
+
+def _failure(context: Context, vector: Vector, device: str, problems: list[str]) -> str:
+    case = vector.case
+    lines = [
+        f"vector {case['id']} ({vector.file}) on {device}, {context.profile} profile",
+        f"  {case['comment']}",
+        f"  op {vector.op}, params {vector.params}, clauses {', '.join(case['clauses'])}",
+        *[f"  - {problem}" for problem in problems],
+        f"  rerun: {context.rerun_command('--device', device, '-k', case['id'])}",
+    ]
+    return "\n".join(lines)
+
+
+def test_vector(conformance: Context, vector: Vector, device: str, request: pytest.FixtureRequest) -> None:
+    backend, case = conformance.backend, vector.case
+    expectation = resolve(case["expected"], conformance.profile)
+    if expectation is None:
+        pytest.skip(f"{case['id']} has no expectation under {conformance.profile} (outside that profile's domain)")
+    checked_dtype = None if expectation["result"] == "invalid" else vector.dtype  # bad dtypes must be rejected by all
+    reason = backend.unsupported(vector.op, vector.params, device, checked_dtype)
+    if reason:
+        pytest.skip(reason)
+    spec = resolve(case["expected"], "spec")
+    differentiated = OPS[vector.op].differentiable
+    grad = expectation.get("grad") if expectation["result"] == "valid" else spec.get("grad")
+    want_grad = grad is not None and vector.op in backend.differentiable_ops
+    cotangent = decode(grad["cotangent"], device) if want_grad else None
+    outcome = call_backend(
+        backend, vector.op, vector.decoded_params(device), vector.inputs(device), cotangent, conformance.time_limit
+    )
+    if want_grad and outcome.error is None and outcome.result.grad is None and expectation["result"] != "invalid":
+        problems = [f"no gradient returned, though {backend.name} declares {vector.op} differentiable"]
+    else:
+        problems = judge(outcome, expectation, differentiated, case.get("tolerance"), spec)
+    if problems and conformance.profile == "spec" and case["legacy"]:
+        legacy = resolve(case["expected"], "snntorch-1.0")
+        if legacy is not None and not judge(outcome, legacy, differentiated, case.get("tolerance"), spec):
+            record_legacy(request, case["legacy"])
+            pytest.xfail(f"legacy behaviour {', '.join(case['legacy'])}: matches snnTorch 1.0.0, not the spec")
+    if problems:
+        pytest.fail(_failure(conformance, vector, device, problems), pytrace=False)
