@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 import torch
 
@@ -56,7 +57,7 @@ class Backend:
     dtypes: tuple[str, ...] = ALL_DTYPES
     ops: frozenset[str] = ALL_OPS
     differentiable_ops: frozenset[str] = ALL_OPS
-    unsupported_params: dict[str, set[str]] = {}
+    unsupported_params: ClassVar[dict[str, set[str]]] = {}
     expectations: str | Path | None = None
 
     def unsupported(self, op: str, params: dict, device: str, dtype: str | None) -> str | None:

@@ -29,7 +29,7 @@ class Outcome:
     kernel_ran: bool | None = None
 
 
-class TimeLimitExceeded(Exception):
+class TimeLimitError(Exception):
     pass
 
 
@@ -53,7 +53,7 @@ def call_backend(
     worker.start()
     worker.join(seconds)
     if worker.is_alive():
-        outcome.error = TimeLimitExceeded(f"the backend did not return within {seconds:g} s (a hang?)")
+        outcome.error = TimeLimitError(f"the backend did not return within {seconds:g} s (a hang?)")
         return outcome
     outcome.mutated = tuple(name for name, t in given.items() if not _same_tensor(t.detach(), originals[name]))
     after = backend.kernel_calls()
@@ -110,7 +110,7 @@ def judge(
     if outcome.kernel_ran is False:
         problems.append("the backend's kernel-call counter did not move: it fell back to another implementation")
     kind = expectation["result"]
-    if isinstance(outcome.error, TimeLimitExceeded):
+    if isinstance(outcome.error, TimeLimitError):
         return [*problems, str(outcome.error)]
     if kind == "invalid":
         if outcome.error is None:

@@ -171,8 +171,9 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     if context is None:
         return None
     return [
-        f"snnloss-conformance: backend {context.backend.describe()} ({context.backend_name}), profile {context.profile}, "
-        f"devices {', '.join(context.devices)}, properties against the {context.property_profile} reference"
+        f"snnloss-conformance: backend {context.backend.describe()} ({context.backend_name}), "
+        f"profile {context.profile}, devices {', '.join(context.devices)}, "
+        f"properties against the {context.property_profile} reference"
     ]
 
 

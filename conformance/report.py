@@ -113,8 +113,8 @@ class ClauseReport:
                 if cl == clause
             )
             lines.append(
-                f"| {clause} | {status} | {counter['pass']} | {counter['fail']} | {counter['xfail']} | {counter['skip']} "
-                f"| {counter['not-run']} | {cells} |"
+                f"| {clause} | {status} | {counter['pass']} | {counter['fail']} | {counter['xfail']} "
+                f"| {counter['skip']} | {counter['not-run']} | {cells} |"
             )
         return "\n".join(lines) + "\n"
 
