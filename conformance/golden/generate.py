@@ -152,7 +152,7 @@ def profiles_differ(spec: dict, legacy: dict | None, tolerance: dict | None) -> 
     return not _close(grads[0][name], grads[1][name], tolerance)
 
 
-def build_case(case: golden_cases.Case) -> dict:
+def build_case(case: golden_cases.Case, strict: bool = True) -> dict:
     params = {k: encode_value(v) for k, v in case.params.items()}
     inputs = {k: encode(v) for k, v in case.inputs.items()}
     identifier = case_id(case.op, params, inputs)
@@ -165,9 +165,9 @@ def build_case(case: golden_cases.Case) -> dict:
             "result": "invalid",
             "error": spec["error"],
             "when": spec["when"],
-            "mentions": _mentioned_argument(spec["message"], case),
+            "mentions": _mentioned_argument(spec["message"], case) if strict else spec["message"][:40],
         }
-    if ("invalid" in case.flags) != (spec["result"] == "invalid"):
+    if strict and ("invalid" in case.flags) != (spec["result"] == "invalid"):
         raise GenerationError(f"{identifier}: flag 'invalid' disagrees with the spec outcome {spec}")
     expected = {"spec": spec}
     error_differs = False
@@ -184,7 +184,7 @@ def build_case(case: golden_cases.Case) -> dict:
     legacy_ids = [c for c in case.clauses if c.startswith("LB-")] if differ else []
     if error_differs:  # LB-17: upstream rejects the input too, with another error class or message
         legacy_ids.append("LB-17")
-    if differ and not legacy_ids:
+    if strict and differ and not legacy_ids:
         raise GenerationError(f"{identifier} ({case.comment}): the profiles differ but the case names no LB clause")
     document = {
         "id": identifier,
@@ -210,12 +210,12 @@ def provenance() -> dict:
     }
 
 
-def build(op: str) -> dict:
-    """The vector document of one op."""
+def build(op: str, cases: list[golden_cases.Case] | None = None, strict: bool = True) -> dict:
+    """The vector document of one op (of ``cases``, by default its golden cases)."""
     groups: dict[str, dict] = {}
     seen = set()
-    for case in golden_cases.ALL[op]():
-        document, params = build_case(case)
+    for case in golden_cases.ALL[op]() if cases is None else cases:
+        document, params = build_case(case, strict)
         if document["id"] in seen:
             raise GenerationError(f"duplicate case {document['id']} ({case.comment})")
         seen.add(document["id"])

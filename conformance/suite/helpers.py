@@ -1,0 +1,96 @@
+"""Running a backend inside property tests, and turning a failing example into a vector."""
+
+from __future__ import annotations
+
+import torch
+
+from ..backend import Result, TorchModuleBackend
+from ..context import Context
+from ..golden import cases as golden_cases
+from ..golden import generate
+from ..judge import call_backend, compare_tensor
+from ..ops import OPS
+from ..tensors import encode
+
+
+def on_device(params: dict, inputs: dict, device: str) -> tuple[dict, dict]:
+    moved = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in params.items()}
+    return moved, {k: v.to(device) for k, v in inputs.items()}
+
+
+def vector_yaml(op: str, params: dict, inputs: dict, note: str) -> str:
+    """A complete vector file for one example, expectations from the reference, ready to paste."""
+    cpu_params, cpu_inputs = on_device(params, inputs, "cpu")
+    case = golden_cases.Case(op, cpu_params, cpu_inputs, ("SHARED-5",), comment=note)
+    return generate.dump(generate.build(op, [case], strict=False))
+
+
+class PropertyFailure(AssertionError):
+    pass
+
+
+def fail(context: Context, op: str, params: dict, inputs: dict, problem: str, test: str) -> None:
+    """Raise with the problem, the example as a YAML vector, and a command that reruns it."""
+    document = vector_yaml(op, params, inputs, f"counterexample from {test}: {problem.splitlines()[0][:80]}")
+    raise PropertyFailure(
+        f"{problem}\n\n"
+        f"--- the shrunk example as a vector (save as failing.yaml) ---\n{document}"
+        f"--- rerun it ---\n{context.rerun_command('--vectors', 'failing.yaml', '-k', 'test_vector')}\n"
+        f"--- or rerun this property ---\n{context.rerun_command('-k', test)}\n"
+    )
+
+
+def run(context: Context, op: str, params: dict, inputs: dict, device: str, test: str, cotangent=None) -> Result:
+    """The backend's result, or a :class:`PropertyFailure` describing what went wrong."""
+    params, inputs = on_device(params, inputs, device)
+    outcome = call_backend(context.backend, op, params, inputs, cotangent, context.time_limit)
+    if outcome.error is not None:
+        fail(
+            context,
+            op,
+            params,
+            inputs,
+            f"{op} raised {type(outcome.error).__name__}: {outcome.error}\n{outcome.trace}",
+            test,
+        )
+    if outcome.mutated:
+        fail(
+            context, op, params, inputs, f"{op} modified its input(s) {list(outcome.mutated)} in place (SHARED-8)", test
+        )
+    if outcome.kernel_ran is False:
+        fail(context, op, params, inputs, "the kernel-call counter did not move: the backend fell back", test)
+    return outcome.result
+
+
+def reference_result(context: Context, op: str, params: dict, inputs: dict, cotangent) -> Result | Exception:
+    backend = TorchModuleBackend(context.property_reference, name="reference")
+    params, inputs = on_device(params, inputs, "cpu")
+    try:
+        return backend.run(op, params, {k: v.clone() for k, v in inputs.items()}, cotangent)
+    except Exception as error:  # the reference rejects this input; the backend must too
+        return error
+
+
+def assert_close(
+    context,
+    op,
+    params,
+    inputs,
+    label: str,
+    got: torch.Tensor,
+    want: torch.Tensor,
+    test: str,
+    tolerance: dict | None = None,
+) -> None:
+    problem = compare_tensor(label, got.detach().cpu(), encode(want.detach().cpu()), tolerance)
+    if problem:
+        fail(context, op, params, inputs, problem, test)
+
+
+def cotangent_like(value: torch.Tensor) -> torch.Tensor:
+    generator = torch.Generator().manual_seed(value.numel())
+    return (torch.randint(-16, 17, tuple(value.shape), generator=generator) / 8).to(value.dtype)
+
+
+def differentiated(op: str) -> str:
+    return OPS[op].differentiable

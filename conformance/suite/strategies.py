@@ -1,0 +1,113 @@
+"""Hypothesis strategies for the conformance domain: binary spikes, exact membranes, valid parameters.
+
+Every draw is exactly representable in float16, bfloat16, float32 and float64, and
+shrinks toward small shapes and zeros.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+
+LOSSES = (
+    "ce_rate_loss",
+    "ce_count_loss",
+    "ce_max_membrane_loss",
+    "mse_count_loss",
+    "mse_membrane_loss",
+    "mse_temporal_loss",
+    "ce_temporal_loss",
+)
+ESTIMATORS = ("first_spike", "multi_spike", "tolerance")
+MEMBRANE_OPS = {"ce_rate_loss", "ce_max_membrane_loss", "mse_membrane_loss"}
+RECORD_NAME = {
+    "ce_max_membrane_loss": "mem_out",
+    "mse_membrane_loss": "mem_out",
+    "mse_temporal_loss": "spk_rec",
+    "ce_temporal_loss": "spk_rec",
+}
+
+
+def dims(max_steps: int = 8, max_batch: int = 4, max_outputs: int = 5, min_batch: int = 1):
+    return st.tuples(st.integers(1, max_steps), st.integers(min_batch, max_batch), st.integers(1, max_outputs))
+
+
+def spike_record(shape) -> st.SearchStrategy[torch.Tensor]:
+    return arrays(np.float32, shape, elements=st.sampled_from([0.0, 1.0])).map(torch.from_numpy)
+
+
+def membrane_record(shape) -> st.SearchStrategy[torch.Tensor]:
+    return arrays(np.int16, shape, elements=st.integers(-64, 64)).map(
+        lambda a: torch.from_numpy(a.astype(np.float32) / 16)
+    )
+
+
+def labels(batch: int, classes: int) -> st.SearchStrategy[torch.Tensor]:
+    return arrays(np.int64, (batch,), elements=st.integers(0, classes - 1)).map(torch.from_numpy)
+
+
+def class_weight(classes: int) -> st.SearchStrategy[torch.Tensor]:
+    return arrays(np.int16, (classes,), elements=st.integers(2, 16)).map(
+        lambda a: torch.from_numpy(a.astype(np.float32) / 8)
+    )
+
+
+@st.composite
+def loss_case(
+    draw,
+    op: str,
+    weighted: bool | None = None,
+    population: bool | None = None,
+    min_batch: int = 1,
+    reductions=("mean", "sum", "none"),
+):
+    """``(params, inputs)`` for a loss; ``weighted``/``population`` force a choice when not ``None``."""
+    T, B, N = draw(dims(min_batch=min_batch))
+    params = {"reduction": draw(st.sampled_from(reductions))}
+    classes = N
+    if op in ("ce_rate_loss", "ce_count_loss", "mse_count_loss") and (
+        population or (population is None and draw(st.booleans()))
+    ):
+        classes = draw(st.integers(1, 3))
+        N = classes * draw(st.integers(1, 3))
+        params.update(population_code=True, num_classes=classes)
+    if op == "mse_count_loss":
+        params.update(
+            correct_rate=draw(st.sampled_from([1, 0.75, 0.5, 0.29, 0.57])),
+            incorrect_rate=draw(st.sampled_from([0, 0.1, 0.25])),
+        )
+    if op == "mse_membrane_loss":
+        on, off = draw(st.sampled_from([(1, 0), (1.25, 0.5), (-1, 1), (0, 1)]))
+        params.update(on_target=on, off_target=off)
+    if op == "mse_temporal_loss":
+        params.update(
+            on_target=draw(st.integers(0, T - 1)),
+            off_target=draw(st.integers(0, T - 1)),
+            tolerance=draw(st.sampled_from([0, 1, 2])),
+        )
+    if op == "ce_temporal_loss":
+        params["inverse"] = draw(st.sampled_from(["negate", "reciprocal"]))
+    if weighted or (weighted is None and draw(st.booleans())):
+        params["weight"] = draw(class_weight(classes))
+    shape = (T, B, N)
+    record = draw(membrane_record(shape) if op in MEMBRANE_OPS else spike_record(shape))
+    inputs = {RECORD_NAME.get(op, "spk_out"): record, "targets": draw(labels(B, classes))}
+    return params, inputs
+
+
+@st.composite
+def estimator_case(draw, op: str):
+    T, B, N = draw(dims())
+    if op == "tolerance":
+        times = arrays(np.int16, (B, N), elements=st.integers(0, T - 1)).map(
+            lambda a: torch.from_numpy(a.astype(np.float32))
+        )
+        return {"tolerance": draw(st.sampled_from([0, 1, 2, 2.5]))}, {"spk_time": draw(times), "target": draw(times)}
+    params = {"spk_count": draw(st.integers(1, 3))} if op == "multi_spike" else {}
+    return params, {"spk_rec": draw(spike_record((T, B, N)))}
+
+
+def any_case(op: str, **kwargs):
+    return estimator_case(op) if op in ESTIMATORS else loss_case(op, **kwargs)

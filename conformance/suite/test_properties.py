@@ -1,0 +1,332 @@
+"""Property tests: differential (backend against the reference) and metamorphic relations.
+
+Properties compare against the reference of the profile the backend implements
+(``Backend.profile``), or of the profile asked for. Metamorphic relations use only
+the backend, on parameters where the relation holds in both profiles.
+"""
+
+from __future__ import annotations
+
+import pytest
+import torch
+from hypothesis import given
+from hypothesis import strategies as st
+
+from ..context import Context
+from . import strategies as S
+from .helpers import assert_close, cotangent_like, fail, reference_result, run
+
+MAIN_CLAUSES = {
+    "ce_rate_loss": ("CE-RATE-1", "CE-RATE-2", "CE-RATE-3"),
+    "ce_count_loss": ("CE-COUNT-1", "CE-COUNT-2", "CE-COUNT-3"),
+    "ce_max_membrane_loss": ("CE-MAX-1", "CE-MAX-2", "CE-MAX-3"),
+    "mse_count_loss": ("MSE-COUNT-1", "MSE-COUNT-2", "MSE-COUNT-3", "MSE-COUNT-4"),
+    "mse_membrane_loss": ("MSE-MEM-1", "MSE-MEM-4", "SHARED-10"),
+    "mse_temporal_loss": ("TMP-MSE-1", "TMP-MSE-2", "TMP-MSE-3", "ST-TGT-1", "ST-TOL-1"),
+    "ce_temporal_loss": ("TMP-CE-1", "TMP-CE-2"),
+    "first_spike": ("ST-FIRST-1", "ST-FIRST-2"),
+    "multi_spike": ("ST-MULTI-1", "ST-MULTI-2"),
+    "tolerance": ("ST-TOL-1", "ST-TOL-2"),
+}
+ALL_OPS = (*S.LOSSES, *S.ESTIMATORS)
+
+
+def ops_param(ops, *extra: str):
+    return [pytest.param(op, marks=pytest.mark.conformance(*MAIN_CLAUSES[op][:1], *extra), id=op) for op in ops]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "device" in metafunc.fixturenames and "vector" not in metafunc.fixturenames:
+        from ..plugin import context_of
+
+        devices = context_of(metafunc.config).devices
+        if metafunc.function.__name__ == "test_cpu_matches_cuda":  # always listed, so a missing GPU shows as not run
+            devices = [d for d in devices if d.startswith("cuda")] or ["cuda"]
+        metafunc.parametrize("device", devices)
+
+
+def _skip_unsupported(conformance: Context, op: str, device: str, dtype: str = "float32") -> None:
+    reason = conformance.backend.unsupported(op, {}, device, dtype)
+    if reason:
+        pytest.skip(reason)
+
+
+def _compare_with_reference(conformance: Context, op: str, params: dict, inputs: dict, device: str, test: str) -> None:
+    ref = reference_result(conformance, op, params, inputs, None)
+    if isinstance(ref, Exception):
+        outcome_params, outcome_inputs = params, inputs
+        try:
+            conformance.backend.run(op, *_copies(outcome_params, outcome_inputs, device), None)
+        except Exception:
+            return  # both reject the input
+        fail(
+            conformance,
+            op,
+            params,
+            inputs,
+            f"the reference raises {type(ref).__name__}: {ref}, the backend returns a value",
+            test,
+        )
+    cotangent = cotangent_like(ref.value) if op in conformance.backend.differentiable_ops else None
+    ref = reference_result(conformance, op, params, inputs, cotangent)
+    got = run(conformance, op, params, inputs, device, test, None if cotangent is None else cotangent.to(device))
+    assert_close(conformance, op, params, inputs, "value", got.value, ref.value, test)
+    if cotangent is not None and ref.grad is not None:
+        if got.grad is None:
+            fail(conformance, op, params, inputs, "no gradient returned", test)
+        assert_close(conformance, op, params, inputs, "gradient", got.grad, ref.grad, test)
+
+
+def _plain_case(op: str):
+    """A case without class weights or population codes (where legacy behaviours live)."""
+    return S.loss_case(op, weighted=False, population=False) if op in S.LOSSES else S.estimator_case(op)
+
+
+def _copies(params, inputs, device):
+    return (
+        {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in params.items()},
+        {k: v.clone().to(device) for k, v in inputs.items()},
+    )
+
+
+@pytest.mark.parametrize(
+    "op", [pytest.param(op, marks=pytest.mark.conformance(*MAIN_CLAUSES[op], "SHARED-8"), id=op) for op in ALL_OPS]
+)
+@given(data=st.data())
+def test_matches_reference(conformance: Context, op: str, device: str, data) -> None:
+    """Differential: value and (surrogate) gradient equal the reference's; inputs are never modified."""
+    _skip_unsupported(conformance, op, device)
+    params, inputs = data.draw(S.any_case(op), label="case")
+    _compare_with_reference(conformance, op, params, inputs, device, "test_matches_reference")
+
+
+ODD_AND_LARGE = [(1, 1, 1), (3, 5, 7), (61, 3, 33), (257, 17, 9)]
+
+
+@pytest.mark.parametrize("shape", ODD_AND_LARGE, ids=lambda s: "x".join(map(str, s)))
+@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-1"))
+def test_odd_and_large_shapes(conformance: Context, op: str, device: str, shape) -> None:
+    """Differential on shapes that are not multiples of any tile size (kernel tiling bugs)."""
+    _skip_unsupported(conformance, op, device)
+    T, B, N = shape
+    generator = torch.Generator().manual_seed(T * 1000 + B * 10 + N)
+    spikes = (torch.rand(T, B, N, generator=generator) < 0.1).float()
+    if op == "tolerance":
+        times = torch.randint(0, T, (B, N), generator=generator).float()
+        params, inputs = (
+            {"tolerance": 2},
+            {"spk_time": times, "target": torch.randint(0, T, (B, N), generator=generator).float()},
+        )
+    elif op in S.ESTIMATORS:
+        params, inputs = ({"spk_count": 2} if op == "multi_spike" else {}), {"spk_rec": spikes}
+    else:
+        record = torch.randint(-64, 65, (T, B, N), generator=generator) / 16 if op in S.MEMBRANE_OPS else spikes
+        params = {"on_target": 0, "off_target": T - 1} if op == "mse_temporal_loss" else {}
+        inputs = {S.RECORD_NAME.get(op, "spk_out"): record, "targets": torch.randint(0, N, (B,), generator=generator)}
+    _compare_with_reference(conformance, op, params, inputs, device, "test_odd_and_large_shapes")
+
+
+@pytest.mark.parametrize("op", ops_param(S.LOSSES, "SHARED-5"))
+@given(data=st.data())
+def test_reduction_consistency(conformance: Context, op: str, device: str, data) -> None:
+    """'sum' is the sum of 'none', 'mean' its mean (unweighted)."""
+    _skip_unsupported(conformance, op, device)
+    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, reductions=("none",)))
+    test = "test_reduction_consistency"
+    per_item = run(conformance, op, params, inputs, device, test).value.double()
+    for reduction, expected in (("sum", per_item.sum()), ("mean", per_item.mean())):
+        got = run(conformance, op, {**params, "reduction": reduction}, inputs, device, test).value
+        assert_close(
+            conformance,
+            op,
+            {**params, "reduction": reduction},
+            inputs,
+            f"{reduction} vs reduced 'none'",
+            got.reshape(()).double(),
+            expected,
+            test,
+            {"rtol": 1e-5, "atol": 1e-5},
+        )
+
+
+@pytest.mark.parametrize("op", ops_param(S.LOSSES, "SHARED-5"))
+@given(data=st.data())
+def test_batch_splitting(conformance: Context, op: str, device: str, data) -> None:
+    """The per-sample loss of a batch is the concatenation of its halves' (unweighted, 'none')."""
+    _skip_unsupported(conformance, op, device)
+    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, min_batch=2, reductions=("none",)))
+    record_name = next(k for k in inputs if k != "targets")
+    batch = inputs["targets"].shape[0]
+    split = data.draw(st.integers(1, batch - 1), label="split")
+    test = "test_batch_splitting"
+    whole = run(conformance, op, params, inputs, device, test).value
+    parts = [
+        run(
+            conformance,
+            op,
+            params,
+            {record_name: inputs[record_name][:, sl], "targets": inputs["targets"][sl]},
+            device,
+            test,
+        ).value
+        for sl in (slice(0, split), slice(split, batch))
+    ]
+    assert_close(
+        conformance,
+        op,
+        params,
+        inputs,
+        "halves vs whole",
+        torch.cat(parts, 0),
+        whole,
+        test,
+        {"rtol": 1e-5, "atol": 1e-6},
+    )
+
+
+TIME_INVARIANT = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "mse_count_loss", "mse_membrane_loss")
+
+
+@pytest.mark.parametrize("op", ops_param(TIME_INVARIANT))
+@given(data=st.data())
+def test_time_permutation(conformance: Context, op: str, device: str, data) -> None:
+    """Losses on counts, rates and maxima do not depend on the order of time steps."""
+    _skip_unsupported(conformance, op, device)
+    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False))
+    record_name = next(k for k in inputs if k != "targets")
+    steps = inputs[record_name].shape[0]
+    order = torch.tensor(data.draw(st.permutations(range(steps)), label="order"))
+    test = "test_time_permutation"
+    base = run(conformance, op, params, inputs, device, test).value
+    shuffled = run(conformance, op, params, {**inputs, record_name: inputs[record_name][order]}, device, test).value
+    assert_close(conformance, op, params, inputs, "permuted time", shuffled, base, test, {"rtol": 1e-5, "atol": 1e-6})
+
+
+def _first_spike_after_padding(conformance, device, data, where: str) -> None:
+    params, inputs = data.draw(S.estimator_case("first_spike"))
+    spikes = inputs["spk_rec"]
+    pad = data.draw(st.integers(1, 4), label="pad")
+    zeros = torch.zeros((pad, *spikes.shape[1:]))
+    padded = torch.cat([spikes, zeros] if where == "end" else [zeros, spikes])
+    test = f"test_{'appended_silent_steps' if where == 'end' else 'time_shift'}"
+    base = run(conformance, "first_spike", params, inputs, device, test).value.cpu()
+    moved = run(conformance, "first_spike", params, {"spk_rec": padded}, device, test).value.cpu()
+    fired = spikes.bool().any(0)
+    last = spikes.shape[0] + pad - 1
+    want = torch.where(fired, base + (pad if where == "start" else 0), torch.full_like(base, last))
+    assert_close(
+        conformance,
+        "first_spike",
+        params,
+        {"spk_rec": padded},
+        f"padding {pad} steps at the {where}",
+        moved,
+        want,
+        test,
+    )
+
+
+@pytest.mark.conformance("ST-FIRST-1")
+@given(data=st.data())
+def test_appended_silent_steps(conformance: Context, device: str, data) -> None:
+    """Silent steps at the end keep first spikes; silent neurons move to the new last step."""
+    _skip_unsupported(conformance, "first_spike", device)
+    _first_spike_after_padding(conformance, device, data, "end")
+
+
+@pytest.mark.conformance("ST-FIRST-1")
+@given(data=st.data())
+def test_time_shift(conformance: Context, device: str, data) -> None:
+    """Silent steps at the start delay every first spike by the same amount."""
+    _skip_unsupported(conformance, "first_spike", device)
+    _first_spike_after_padding(conformance, device, data, "start")
+
+
+CLASS_SYMMETRIC = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "ce_temporal_loss")
+
+
+@pytest.mark.parametrize("op", ops_param(CLASS_SYMMETRIC))
+@given(data=st.data())
+def test_class_permutation(conformance: Context, op: str, device: str, data) -> None:
+    """Renaming the classes (permuting outputs and labels together) leaves every sample's loss unchanged."""
+    _skip_unsupported(conformance, op, device)
+    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, reductions=("none",)))
+    record_name = next(k for k in inputs if k != "targets")
+    outputs = inputs[record_name].shape[-1]
+    order = torch.tensor(data.draw(st.permutations(range(outputs)), label="order"))
+    new_label = torch.argsort(order)
+    renamed = {record_name: inputs[record_name][..., order], "targets": new_label[inputs["targets"]]}
+    test = "test_class_permutation"
+    base = run(conformance, op, params, inputs, device, test).value
+    permuted = run(conformance, op, params, renamed, device, test).value
+    assert_close(
+        conformance, op, params, renamed, "renamed classes", permuted, base, test, {"rtol": 1e-5, "atol": 1e-6}
+    )
+
+
+@pytest.mark.conformance("SHARED-9", "CE-COUNT-2")
+@given(data=st.data())
+def test_population_code_equivalence(conformance: Context, device: str, data) -> None:
+    """A population code equals the plain loss on the block sums."""
+    op = "ce_count_loss"
+    _skip_unsupported(conformance, op, device)
+    params, inputs = data.draw(S.loss_case(op, weighted=False, population=True))
+    classes = params["num_classes"]
+    pooled = inputs["spk_out"].unflatten(-1, (classes, -1)).sum(-1)
+    plain = {k: v for k, v in params.items() if k not in ("population_code", "num_classes")}
+    test = "test_population_code_equivalence"
+    a = run(conformance, op, params, inputs, device, test).value
+    b = run(conformance, op, plain, {**inputs, "spk_out": pooled}, device, test).value
+    assert_close(conformance, op, params, inputs, "pooled vs plain", a.float(), b.float(), test)
+
+
+@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-6"))
+@given(data=st.data())
+def test_float32_matches_float64(conformance: Context, op: str, device: str, data) -> None:
+    """The float32 result is the float64 result to float32 accuracy."""
+    _skip_unsupported(conformance, op, device, "float64")
+    params, inputs = data.draw(_plain_case(op))
+    wide = {k: v.double() if v.is_floating_point() else v for k, v in inputs.items()}
+    test = "test_float32_matches_float64"
+    narrow_value = run(conformance, op, params, inputs, device, test).value
+    wide_value = run(conformance, op, params, wide, device, test).value
+    assert_close(
+        conformance,
+        op,
+        params,
+        inputs,
+        "float32 vs float64",
+        narrow_value.double(),
+        wide_value.double(),
+        test,
+        {"rtol": 1e-5, "atol": 1e-5},
+    )
+
+
+@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-1"))
+@given(data=st.data())
+def test_non_contiguous_inputs(conformance: Context, op: str, device: str, data) -> None:
+    """A non-contiguous record gives the same result as its contiguous copy."""
+    _skip_unsupported(conformance, op, device)
+    params, inputs = data.draw(_plain_case(op))
+    name = next(iter(inputs))
+    strided = inputs[name].transpose(0, -1).contiguous().transpose(0, -1)
+    test = "test_non_contiguous_inputs"
+    base = run(conformance, op, params, inputs, device, test).value
+    other = run(conformance, op, params, {**inputs, name: strided}, device, test).value
+    assert_close(
+        conformance, op, params, inputs, "non-contiguous input", other, base, test, {"rtol": 1e-6, "atol": 1e-6}
+    )
+
+
+@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-7"))
+@given(data=st.data())
+def test_cpu_matches_cuda(conformance: Context, op: str, device: str, data) -> None:
+    """The same call on CPU and on a CUDA device agrees to the dtype's tolerance."""
+    _skip_unsupported(conformance, op, device)
+    _skip_unsupported(conformance, op, "cpu")
+    params, inputs = data.draw(_plain_case(op))
+    test = "test_cpu_matches_cuda"
+    on_gpu = run(conformance, op, params, inputs, device, test).value
+    on_cpu = run(conformance, op, params, inputs, "cpu", test).value
+    assert_close(conformance, op, params, inputs, "CUDA vs CPU", on_gpu.cpu(), on_cpu, test)
