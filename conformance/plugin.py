@@ -55,6 +55,8 @@ def pytest_configure(config: pytest.Config) -> None:
         backend = resolve(name)
     except BackendError as error:
         raise pytest.UsageError(str(error)) from None
+    # snnTorch's MSE losses warn about broadcasting by design; the warning says nothing about conformance.
+    config.addinivalue_line("filterwarnings", "ignore:Using a target size:UserWarning")
     _hypothesis_profiles()
     if not config.getoption("--hypothesis-profile", default=None):
         from hypothesis import settings

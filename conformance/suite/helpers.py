@@ -11,6 +11,7 @@ from ..golden import generate
 from ..judge import call_backend, compare_tensor
 from ..ops import OPS
 from ..tensors import encode
+from .strategies import MAIN_CLAUSES
 
 
 def on_device(params: dict, inputs: dict, device: str) -> tuple[dict, dict]:
@@ -21,27 +22,38 @@ def on_device(params: dict, inputs: dict, device: str) -> tuple[dict, dict]:
 def vector_yaml(op: str, params: dict, inputs: dict, note: str) -> str:
     """A complete vector file for one example, expectations from the reference, ready to paste."""
     cpu_params, cpu_inputs = on_device(params, inputs, "cpu")
-    case = golden_cases.Case(op, cpu_params, cpu_inputs, ("SHARED-5",), comment=note)
+    case = golden_cases.Case(op, cpu_params, cpu_inputs, MAIN_CLAUSES[op], comment=note)
     return generate.dump(generate.build(op, [case], strict=False))
 
 
-class PropertyFailure(AssertionError):
-    pass
+class PropertyFailedError(AssertionError):
+    """A property failure whose message (with the example as a vector) is built only when shown.
+
+    Hypothesis raises it for every failing example while it shrinks; only the last, smallest one is printed.
+    """
+
+    def __init__(self, context: Context, op: str, params: dict, inputs: dict, problem: str, test: str) -> None:
+        super().__init__(problem)
+        self.details = (context, op, params, inputs, problem, test)
+
+    def __str__(self) -> str:
+        context, op, params, inputs, problem, test = self.details
+        document = vector_yaml(op, params, inputs, f"counterexample from {test}: {problem.splitlines()[0][:80]}")
+        return (
+            f"{problem}\n\n"
+            f"--- the shrunk example as a vector (save as failing.yaml) ---\n{document}"
+            f"--- rerun it ---\n{context.rerun_command('--vectors', 'failing.yaml', '-k', 'test_vector')}\n"
+            f"--- or rerun this property ---\n{context.rerun_command('-k', test)}\n"
+        )
 
 
 def fail(context: Context, op: str, params: dict, inputs: dict, problem: str, test: str) -> None:
     """Raise with the problem, the example as a YAML vector, and a command that reruns it."""
-    document = vector_yaml(op, params, inputs, f"counterexample from {test}: {problem.splitlines()[0][:80]}")
-    raise PropertyFailure(
-        f"{problem}\n\n"
-        f"--- the shrunk example as a vector (save as failing.yaml) ---\n{document}"
-        f"--- rerun it ---\n{context.rerun_command('--vectors', 'failing.yaml', '-k', 'test_vector')}\n"
-        f"--- or rerun this property ---\n{context.rerun_command('-k', test)}\n"
-    )
+    raise PropertyFailedError(context, op, params, inputs, problem, test)
 
 
 def run(context: Context, op: str, params: dict, inputs: dict, device: str, test: str, cotangent=None) -> Result:
-    """The backend's result, or a :class:`PropertyFailure` describing what went wrong."""
+    """The backend's result, or a :class:`PropertyFailedError` describing what went wrong."""
     params, inputs = on_device(params, inputs, device)
     outcome = call_backend(context.backend, op, params, inputs, cotangent, context.time_limit)
     if outcome.error is not None:

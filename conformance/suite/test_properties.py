@@ -15,19 +15,8 @@ from hypothesis import strategies as st
 from ..context import Context
 from . import strategies as S
 from .helpers import assert_close, cotangent_like, fail, reference_result, run
+from .strategies import MAIN_CLAUSES
 
-MAIN_CLAUSES = {
-    "ce_rate_loss": ("CE-RATE-1", "CE-RATE-2", "CE-RATE-3"),
-    "ce_count_loss": ("CE-COUNT-1", "CE-COUNT-2", "CE-COUNT-3"),
-    "ce_max_membrane_loss": ("CE-MAX-1", "CE-MAX-2", "CE-MAX-3"),
-    "mse_count_loss": ("MSE-COUNT-1", "MSE-COUNT-2", "MSE-COUNT-3", "MSE-COUNT-4"),
-    "mse_membrane_loss": ("MSE-MEM-1", "MSE-MEM-4", "SHARED-10"),
-    "mse_temporal_loss": ("TMP-MSE-1", "TMP-MSE-2", "TMP-MSE-3", "ST-TGT-1", "ST-TOL-1"),
-    "ce_temporal_loss": ("TMP-CE-1", "TMP-CE-2"),
-    "first_spike": ("ST-FIRST-1", "ST-FIRST-2"),
-    "multi_spike": ("ST-MULTI-1", "ST-MULTI-2"),
-    "tolerance": ("ST-TOL-1", "ST-TOL-2"),
-}
 ALL_OPS = (*S.LOSSES, *S.ESTIMATORS)
 
 

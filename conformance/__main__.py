@@ -1,0 +1,60 @@
+"""``python -m conformance [pytest options]``: run the conformance suite, under both profiles by default.
+
+Without ``--backend`` it tests upstream snnTorch (``--backend snntorch``). Without
+``--profile`` it runs the suite once per profile (``spec``, then ``snntorch-1.0``)
+and exits non-zero if either run fails. Every other option goes to pytest
+(``--device``, ``--dtype``, ``--expectations``, ``-n 2``, ``-k``...).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+import pytest
+
+PROFILES = ("spec", "snntorch-1.0")
+
+
+def _has(args: list[str], option: str) -> bool:
+    return any(a == option or a.startswith(option + "=") for a in args)
+
+
+def _with_profile_suffix(args: list[str], option: str, profile: str) -> list[str]:
+    """Give report files of each profile their own name: report.json -> report.spec.json."""
+    out, iterator = [], iter(args)
+    for arg in iterator:
+        if arg == option:
+            path = next(iterator)
+            out += [option, _suffixed(path, profile)]
+        elif arg.startswith(option + "="):
+            out.append(f"{option}={_suffixed(arg.split('=', 1)[1], profile)}")
+        else:
+            out.append(arg)
+    return out
+
+
+def _suffixed(path: str, profile: str) -> str:
+    stem, dot, extension = path.rpartition(".")
+    return f"{stem}.{profile}.{extension}" if dot else f"{path}.{profile}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = list(sys.argv[1:] if argv is None else argv)
+    if not _has(args, "--backend") and not os.environ.get("SNNLOSS_BACKEND"):
+        args = ["--backend", "snntorch", *args]
+    base = ["--pyargs", "conformance", "-p", "no:cacheprovider", *args]
+    if _has(args, "--profile"):
+        return int(pytest.main(base))
+    status = 0
+    for profile in PROFILES:
+        run = base
+        for option in ("--report-json", "--report-md"):
+            run = _with_profile_suffix(run, option, profile)
+        print(f"\n===== conformance under the {profile} profile =====", flush=True)
+        status = max(status, int(pytest.main([*run, "--profile", profile])))
+    return status
+
+
+if __name__ == "__main__":
+    sys.exit(main())
