@@ -43,7 +43,9 @@ def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if not _has(args, "--backend") and not os.environ.get("SNNLOSS_BACKEND"):
         args = ["--backend", "snntorch", *args]
-    base = ["--pyargs", "conformance", "-p", "no:cacheprovider", *args]
+    # This module imported conformance before pytest could rewrite its asserts; the plugin needs no rewriting.
+    quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
+    base = ["--pyargs", "conformance", "-p", "no:cacheprovider", *quiet, *args]
     if _has(args, "--profile"):
         return int(pytest.main(base))
     status = 0
