@@ -14,6 +14,18 @@ from dataclasses import dataclass
 
 import torch
 
+LOSSES = (
+    "ce_rate_loss",
+    "ce_count_loss",
+    "ce_max_membrane_loss",
+    "mse_count_loss",
+    "mse_membrane_loss",
+    "mse_temporal_loss",
+    "ce_temporal_loss",
+)
+ESTIMATORS = ("first_spike", "multi_spike", "tolerance")
+API_NAMES = (*LOSSES, "SpikeTime")  # what a module with snnTorch's loss API defines
+
 
 @dataclass(frozen=True)
 class OpSpec:

@@ -17,18 +17,9 @@ from importlib import metadata
 from pathlib import Path
 
 from .backend import Backend, TorchModuleBackend
+from .ops import API_NAMES
 
 ENTRY_POINT_GROUP = "snnloss_conformance.backends"
-API_NAMES = (
-    "ce_rate_loss",
-    "ce_count_loss",
-    "ce_max_membrane_loss",
-    "mse_count_loss",
-    "mse_membrane_loss",
-    "mse_temporal_loss",
-    "ce_temporal_loss",
-    "SpikeTime",
-)
 
 
 class BackendError(Exception):

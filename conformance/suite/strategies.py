@@ -11,16 +11,8 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-LOSSES = (
-    "ce_rate_loss",
-    "ce_count_loss",
-    "ce_max_membrane_loss",
-    "mse_count_loss",
-    "mse_membrane_loss",
-    "mse_temporal_loss",
-    "ce_temporal_loss",
-)
-ESTIMATORS = ("first_spike", "multi_spike", "tolerance")
+from ..ops import ESTIMATORS
+
 MAIN_CLAUSES = {
     "ce_rate_loss": ("CE-RATE-1", "CE-RATE-2", "CE-RATE-3"),
     "ce_count_loss": ("CE-COUNT-1", "CE-COUNT-2", "CE-COUNT-3"),

@@ -13,11 +13,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ..context import Context
+from ..ops import ESTIMATORS, LOSSES
 from . import strategies as S
 from .helpers import assert_close, cotangent_like, fail, reference_result, run
 from .strategies import MAIN_CLAUSES
 
-ALL_OPS = (*S.LOSSES, *S.ESTIMATORS)
+ALL_OPS = (*LOSSES, *ESTIMATORS)
 
 
 def ops_param(ops, *extra: str):
@@ -68,7 +69,7 @@ def _compare_with_reference(conformance: Context, op: str, params: dict, inputs:
 
 def _plain_case(op: str):
     """A case without class weights or population codes (where legacy behaviours live)."""
-    return S.loss_case(op, weighted=False, population=False) if op in S.LOSSES else S.estimator_case(op)
+    return S.loss_case(op, weighted=False, population=False) if op in LOSSES else S.estimator_case(op)
 
 
 def _copies(params, inputs, device):
@@ -106,7 +107,7 @@ def test_odd_and_large_shapes(conformance: Context, op: str, device: str, shape)
             {"tolerance": 2},
             {"spk_time": times, "target": torch.randint(0, T, (B, N), generator=generator).float()},
         )
-    elif op in S.ESTIMATORS:
+    elif op in ESTIMATORS:
         params, inputs = ({"spk_count": 2} if op == "multi_spike" else {}), {"spk_rec": spikes}
     else:
         record = torch.randint(-64, 65, (T, B, N), generator=generator) / 16 if op in S.MEMBRANE_OPS else spikes
@@ -115,7 +116,7 @@ def test_odd_and_large_shapes(conformance: Context, op: str, device: str, shape)
     _compare_with_reference(conformance, op, params, inputs, device, "test_odd_and_large_shapes")
 
 
-@pytest.mark.parametrize("op", ops_param(S.LOSSES, "SHARED-5"))
+@pytest.mark.parametrize("op", ops_param(LOSSES, "SHARED-5"))
 @given(data=st.data())
 def test_reduction_consistency(conformance: Context, op: str, device: str, data) -> None:
     """'sum' is the sum of 'none', 'mean' its mean (unweighted)."""
@@ -138,7 +139,7 @@ def test_reduction_consistency(conformance: Context, op: str, device: str, data)
         )
 
 
-@pytest.mark.parametrize("op", ops_param(S.LOSSES, "SHARED-5"))
+@pytest.mark.parametrize("op", ops_param(LOSSES, "SHARED-5"))
 @given(data=st.data())
 def test_batch_splitting(conformance: Context, op: str, device: str, data) -> None:
     """The per-sample loss of a batch is the concatenation of its halves' (unweighted, 'none')."""

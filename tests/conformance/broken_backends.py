@@ -15,22 +15,13 @@ import torch.nn.functional as F
 import reference
 import reference.compat
 from conformance.backend import TorchModuleBackend
+from conformance.ops import API_NAMES
 from reference import spike_time as st
 
-NAMES = (
-    "ce_rate_loss",
-    "ce_count_loss",
-    "ce_max_membrane_loss",
-    "mse_count_loss",
-    "mse_membrane_loss",
-    "mse_temporal_loss",
-    "ce_temporal_loss",
-    "SpikeTime",
-)
 
-
-def _backend(name: str, **overrides) -> TorchModuleBackend:
-    module = types.SimpleNamespace(**{n: getattr(reference, n) for n in NAMES}, __name__=name)
+def reference_with(name: str, **overrides) -> TorchModuleBackend:
+    """The reference's snnTorch-API names as a module, with some of them replaced."""
+    module = types.SimpleNamespace(**{n: getattr(reference, n) for n in API_NAMES}, __name__=name)
     for key, value in overrides.items():
         setattr(module, key, value)
     return TorchModuleBackend(module, name=name)
@@ -48,7 +39,7 @@ class _CountOverBatch(reference.ce_count_loss):
         return self._finish(per_sample, labels, logits.size(-1), dtype)
 
 
-ce_count_softmax_over_batch = _backend("ce_count_softmax_over_batch", ce_count_loss=_CountOverBatch)
+ce_count_softmax_over_batch = reference_with("ce_count_softmax_over_batch", ce_count_loss=_CountOverBatch)
 
 
 # 2. values: the per-step losses are summed, not averaged, over time
@@ -57,7 +48,7 @@ class _RateSum(reference.ce_rate_loss):
         return super().__call__(spk_out, targets) * spk_out.size(0)
 
 
-ce_rate_sums_over_time = _backend("ce_rate_sums_over_time", ce_rate_loss=_RateSum)
+ce_rate_sums_over_time = reference_with("ce_rate_sums_over_time", ce_rate_loss=_RateSum)
 
 
 # 3. spike-time convention: target counts from a float32 product (int(100 * 0.29) = 29)
@@ -68,7 +59,7 @@ class _Float32Targets(reference.mse_count_loss):
         return product(self.correct_rate), product(self.incorrect_rate)
 
 
-mse_count_float32_targets = _backend("mse_count_float32_targets", mse_count_loss=_Float32Targets)
+mse_count_float32_targets = reference_with("mse_count_float32_targets", mse_count_loss=_Float32Targets)
 
 
 # 4. spike-time convention: a silent neuron reports T instead of T - 1
@@ -83,7 +74,7 @@ class _SilentAtT(torch.autograd.Function):
         return st.FirstSpike.backward(ctx, grad_output)
 
 
-first_spike_silent_at_t = _backend("first_spike_silent_at_t", SpikeTime=_spike_time(FirstSpike=_SilentAtT))
+first_spike_silent_at_t = reference_with("first_spike_silent_at_t", SpikeTime=_spike_time(FirstSpike=_SilentAtT))
 
 
 # 5. gradients: the sign estimator with the wrong sign
@@ -98,13 +89,13 @@ class _PositiveSurrogate(torch.autograd.Function):
         return -grad, None
 
 
-first_spike_positive_surrogate = _backend(
+first_spike_positive_surrogate = reference_with(
     "first_spike_positive_surrogate", SpikeTime=_spike_time(FirstSpike=_PositiveSurrogate)
 )
 
 
 # 6. spike-time convention: snnTorch's MultiSpike copied into a spec port (whole steps zeroed)
-multi_spike_whole_steps = _backend(
+multi_spike_whole_steps = reference_with(
     "multi_spike_whole_steps", SpikeTime=_spike_time(MultiSpike=reference.compat.MultiSpike)
 )
 
@@ -121,7 +112,7 @@ class _InclusiveTolerance(torch.autograd.Function):
         return grad_output, None, None
 
 
-tolerance_inclusive = _backend("tolerance_inclusive", SpikeTime=_spike_time(Tolerance=_InclusiveTolerance))
+tolerance_inclusive = reference_with("tolerance_inclusive", SpikeTime=_spike_time(Tolerance=_InclusiveTolerance))
 
 
 # 8. values: spike times not normalised by T
@@ -130,7 +121,7 @@ class _Unnormalised(reference.mse_temporal_loss):
         return super().__call__(spk_rec, targets) * spk_rec.size(0) ** 2
 
 
-mse_temporal_unnormalised = _backend("mse_temporal_unnormalised", mse_temporal_loss=_Unnormalised)
+mse_temporal_unnormalised = reference_with("mse_temporal_unnormalised", mse_temporal_loss=_Unnormalised)
 
 
 # 9. reductions: 'sum' with a weight returns the unreduced loss (snnTorch's LB-5, copied)
@@ -141,7 +132,7 @@ class _SumUnreduced(reference.ce_count_loss):
         return super().__call__(spk_out, targets)
 
 
-weighted_sum_unreduced = _backend("weighted_sum_unreduced", ce_count_loss=_SumUnreduced)
+weighted_sum_unreduced = reference_with("weighted_sum_unreduced", ce_count_loss=_SumUnreduced)
 
 
 # 10. weights: MSE weight broadcast over the neuron axis (snnTorch's LB-4, copied)
@@ -152,7 +143,7 @@ class _WeightColumns(reference.mse_membrane_loss):
         return loss * self.weight.to(loss.dtype)[labels.reshape(-1)].reshape(-1)[: loss.size(-1)].expand_as(loss)
 
 
-mse_weight_on_columns = _backend("mse_weight_on_columns", mse_membrane_loss=_WeightColumns)
+mse_weight_on_columns = reference_with("mse_weight_on_columns", mse_membrane_loss=_WeightColumns)
 
 
 # 11. population codes: neurons interleaved (n % C) instead of contiguous blocks
@@ -163,7 +154,7 @@ class _Interleaved(reference.ce_count_loss):
         return x.unflatten(-1, (-1, self.num_classes)).sum(-2)
 
 
-population_interleaved = _backend("population_interleaved", ce_count_loss=_Interleaved)
+population_interleaved = reference_with("population_interleaved", ce_count_loss=_Interleaved)
 
 
 # 12. dtypes: float64 records computed and returned in float32
@@ -172,7 +163,7 @@ class _Downcast(reference.ce_rate_loss):
         return super().__call__(spk_out.float() if spk_out.dtype == torch.float64 else spk_out, targets)
 
 
-float64_downcast = _backend("float64_downcast", ce_rate_loss=_Downcast)
+float64_downcast = reference_with("float64_downcast", ce_rate_loss=_Downcast)
 
 
 # 13. mutation: the record is clamped in place
@@ -183,7 +174,7 @@ class _Mutating(reference.ce_max_membrane_loss):
         return super().__call__(mem_out, targets)
 
 
-mutates_record = _backend("mutates_record", ce_max_membrane_loss=_Mutating)
+mutates_record = reference_with("mutates_record", ce_max_membrane_loss=_Mutating)
 
 
 # 14. gradients: the maximum's gradient split among tied steps (amax instead of max)
@@ -195,7 +186,7 @@ class _SplitTies(reference.ce_max_membrane_loss):
         return self._cross_entropy(logits, labels, mem_out.dtype)
 
 
-ce_max_splits_ties = _backend("ce_max_splits_ties", ce_max_membrane_loss=_SplitTies)
+ce_max_splits_ties = reference_with("ce_max_splits_ties", ce_max_membrane_loss=_SplitTies)
 
 
 # 15. values: reciprocal logits 1/t instead of 1/(t+1)
@@ -207,7 +198,7 @@ class _Reciprocal(reference.ce_temporal_loss):
         return F.cross_entropy(1 / times.clamp(min=0.5), targets.long(), weight=self.weight, reduction=self.reduction)
 
 
-ce_temporal_reciprocal_off_by_one = _backend("ce_temporal_reciprocal_off_by_one", ce_temporal_loss=_Reciprocal)
+ce_temporal_reciprocal_off_by_one = reference_with("ce_temporal_reciprocal_off_by_one", ce_temporal_loss=_Reciprocal)
 
 
 # 16. kernels: a counter that never moves, as when a kernel silently falls back to the reference

@@ -15,10 +15,10 @@ from pathlib import Path
 import pytest
 
 HERE = Path(__file__).resolve().parent
+PLUGIN_INSTALLED = any(e.name == "snnloss_conformance" for e in metadata.entry_points(group="pytest11"))
 
 
 def main(specs: list[str]) -> dict:
-    plugin_installed = any(e.name == "snnloss_conformance" for e in metadata.entry_points(group="pytest11"))
     results = {}
     for spec in specs:
         name, _, op = spec.partition("=")
@@ -35,7 +35,7 @@ def main(specs: list[str]) -> dict:
             f"{HERE / 'broken_backends.py'}:{name}",
         ]
         args += ["-k", op] if op else []
-        args = ([] if plugin_installed else ["-p", "conformance.plugin"]) + args
+        args = ([] if PLUGIN_INSTALLED else ["-p", "conformance.plugin"]) + args
         output = io.StringIO()
         with contextlib.redirect_stdout(output):
             code = int(pytest.main(args))

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import time
-import types
 
 import numpy as np
 import torch
 
 import reference
-from conformance.backend import ArrayBackend, TorchModuleBackend
+from conformance.backend import ArrayBackend
+from tests.conformance.broken_backends import reference_with
 
 
 class _Raises(reference.ce_count_loss):
@@ -33,28 +33,9 @@ class _NaN(reference.ce_max_membrane_loss):
         return super().__call__(mem_out, targets) * float("nan")
 
 
-def _module(name: str, **overrides):
-    names = (
-        "ce_rate_loss",
-        "ce_count_loss",
-        "ce_max_membrane_loss",
-        "mse_count_loss",
-        "mse_membrane_loss",
-        "mse_temporal_loss",
-        "ce_temporal_loss",
-        "SpikeTime",
-    )
-    module = types.SimpleNamespace(**{n: getattr(reference, n) for n in names}, __name__=name)
-    for key, value in overrides.items():
-        setattr(module, key, value)
-    return module
-
-
-raises = TorchModuleBackend(_module("raises", ce_count_loss=_Raises), name="raises")
-hangs = TorchModuleBackend(
-    _module("hangs", SpikeTime=type("SpikeTime", (reference.SpikeTime,), {"FirstSpike": _Hangs}))
-)
-returns_nan = TorchModuleBackend(_module("returns_nan", ce_max_membrane_loss=_NaN), name="returns_nan")
+raises = reference_with("raises", ce_count_loss=_Raises)
+hangs = reference_with("hangs", SpikeTime=type("SpikeTime", (reference.SpikeTime,), {"FirstSpike": _Hangs}))
+returns_nan = reference_with("returns_nan", ce_max_membrane_loss=_NaN)
 
 
 class NumpyFirstSpike(ArrayBackend):

@@ -9,16 +9,15 @@ import json
 import os
 import subprocess
 import sys
-from importlib import metadata
 from pathlib import Path
 
 import pytest
 
 from . import broken_backends
+from .catch_broken import PLUGIN_INSTALLED
 
 ROOT = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
-PLUGIN_INSTALLED = any(e.name == "snnloss_conformance" for e in metadata.entry_points(group="pytest11"))
 
 # Where each bug lives, so that the ci run can be limited to that op with -k (it still runs every
 # vector and property of the op under the default ci settings).

@@ -20,6 +20,7 @@ import torch
 
 import reference
 import reference.compat as compat
+from conformance.ops import LOSSES
 
 from ..conftest import EQUIVALENCE_KEY
 
@@ -206,15 +207,7 @@ def edge_cases() -> Iterator[Case]:
         for fill in (0.0, 1.0):
             x = torch.full((T, B, N), fill)
             y = _labels(B, N, gen)
-            for name in [
-                "ce_rate_loss",
-                "ce_count_loss",
-                "ce_max_membrane_loss",
-                "mse_count_loss",
-                "mse_membrane_loss",
-                "mse_temporal_loss",
-                "ce_temporal_loss",
-            ]:
+            for name in LOSSES:
                 for reduction in ["mean", "sum", "none"]:
                     yield loss_case(name, {"reduction": reduction}, x, y)
                     yield loss_case(name, {"reduction": reduction, "weight": _weight(N, gen, torch.float32)}, x, y)
