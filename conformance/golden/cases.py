@@ -62,7 +62,7 @@ HALF_TOLERANCE = {
 }
 
 
-def _loss_cases(op: str, record: str, make, K_of=lambda N, p: N) -> list[Case]:
+def _loss_cases(op: str, record: str, make) -> list[Case]:
     """Cases every rate/membrane loss shares: reductions, weights, shapes, dtypes, invalid arguments."""
     out = []
     for reduction in REDUCTIONS:
