@@ -8,11 +8,10 @@ from .backend import TorchModuleBackend
 def reference_backend() -> TorchModuleBackend:
     """The reference: :mod:`reference` under ``spec``, :mod:`reference.compat` under ``snntorch-1.0``."""
     import reference
-    import reference.compat
 
-    backend = TorchModuleBackend(
-        name="reference", profile_modules={"spec": reference, "snntorch-1.0": reference.compat}
-    )
+    from .context import PROFILE_REFERENCES
+
+    backend = TorchModuleBackend(name="reference", profile_modules=PROFILE_REFERENCES)
     backend.version = reference.SPEC_VERSION
     return backend
 

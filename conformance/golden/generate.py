@@ -84,7 +84,7 @@ def run(module, op: str, params: dict, inputs: dict, seed: str) -> dict:
         record.requires_grad_(True)
     stage = "call"
     try:
-        if spec.invoke.__name__ == "invoke":
+        if op in ops.LOSSES:  # build the loss first, so that constructor errors are told apart
             stage = "construction"
             loss = getattr(module, op)(**decode_params(params))
             stage = "call"
@@ -109,13 +109,15 @@ def run(module, op: str, params: dict, inputs: dict, seed: str) -> dict:
         }
 
 
-def _mentioned_argument(message: str, case: golden_cases.Case) -> str:
-    """SHARED-12: the argument an error message names."""
+def _mentioned_argument(message: str, case: golden_cases.Case, strict: bool) -> str:
+    """SHARED-12: the argument an error message names ("" for a counterexample whose message names none)."""
     candidates = [*case.params, *case.inputs, "num_classes", "weight", "targets", "on_target", "spk_count"]
     for name in candidates:
         if name in message:
             return name
-    raise GenerationError(f"{case.op}: error message names no argument: {message!r}")
+    if strict:
+        raise GenerationError(f"{case.op}: error message names no argument: {message!r}")
+    return ""
 
 
 def _error_satisfies(raised: dict, expected: dict) -> bool:
@@ -161,7 +163,7 @@ def build_case(case: golden_cases.Case, strict: bool = True) -> dict:
             "result": "invalid",
             "error": spec["error"],
             "when": spec["when"],
-            "mentions": _mentioned_argument(spec["message"], case) if strict else spec["message"][:40],
+            "mentions": _mentioned_argument(spec["message"], case, strict),
         }
     if strict and ("invalid" in case.flags) != (spec["result"] == "invalid"):
         raise GenerationError(f"{identifier}: flag 'invalid' disagrees with the spec outcome {spec}")
