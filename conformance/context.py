@@ -10,20 +10,23 @@ import torch
 import reference
 import reference.compat
 
-from .backend import Backend
-
 PROFILE_REFERENCES = {"spec": reference, "snntorch-1.0": reference.compat}
 
 
 @dataclass
 class Context:
-    backend: Backend
+    """``backend`` is the harness's handle on it (``SandboxedBackend`` or ``InProcessBackend``)."""
+
+    backend: object
     backend_name: str
     profile: str
     devices: list[str]
     dtypes: list[str] | None
     time_limit: float
+    isolation: str = "process"
     extra_vectors: list[str] = field(default_factory=list)
+    vectors: list = field(default_factory=list)
+    expectations: list = field(default_factory=list)
 
     @property
     def property_profile(self) -> str:
@@ -47,17 +50,6 @@ class Context:
             self.profile,
         ]
         return " ".join(shlex.quote(w) for w in [*words, *extra])
-
-
-def parse_devices(option: str) -> list[str]:
-    """``cpu``, ``cuda``, ``cuda:N`` or ``all`` (CPU and every CUDA device, or ``cuda`` to report as not run)."""
-    if option == "all":
-        count = torch.cuda.device_count() if torch.cuda.is_available() else 0
-        return ["cpu"] + ([f"cuda:{i}" for i in range(count)] if count > 1 else ["cuda"])
-    devices = [d.strip() for d in option.split(",") if d.strip()]
-    for device in devices:
-        torch.device(device)  # raises on a malformed name
-    return devices
 
 
 def device_unavailable(device: str) -> str | None:

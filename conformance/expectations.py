@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from .golden.load import UnsafeYamlError, safe_yaml
+
 MATCH_KEYS = {"test", "case", "op", "device", "dtype", "clause", "kind"}
 ACTIONS = {"skip", "xfail"}
 
@@ -49,18 +51,48 @@ class Entry:
         return f"{self.action} {self.match}: {self.reason}"
 
 
+def _entry(path, number: int, raw) -> Entry:
+    where = f"{path}: entry {number}"
+    if not isinstance(raw, dict):
+        raise ExpectationsError(f"{where}: expected a mapping with match, action and reason, got {_kind(raw)}")
+    unknown_fields = set(raw) - {"match", "action", "reason", "issue"}
+    if unknown_fields:
+        raise ExpectationsError(f"{where}: unknown field(s) {sorted(map(str, unknown_fields))}")
+    if raw.get("action") not in ACTIONS:
+        raise ExpectationsError(f"{where}: action must be skip or xfail, got {raw.get('action')!r}")
+    if not isinstance(raw.get("reason"), str) or not raw["reason"].strip():
+        raise ExpectationsError(f"{where}: reason must be a non-empty string")
+    if raw.get("issue") is not None and not isinstance(raw["issue"], str):
+        raise ExpectationsError(f"{where}: issue must be a string (a link), got {_kind(raw['issue'])}")
+    match = raw.get("match")
+    if not isinstance(match, dict) or not match:
+        raise ExpectationsError(
+            f"{where}: match must be a non-empty mapping of {sorted(MATCH_KEYS)}, got {_kind(match)}"
+        )
+    unknown = set(match) - MATCH_KEYS
+    if unknown:
+        raise ExpectationsError(f"{where}: unknown match key(s) {sorted(map(str, unknown))}; use {sorted(MATCH_KEYS)}")
+    for key, value in match.items():
+        if not isinstance(value, (str, int, float)) or isinstance(value, bool):
+            raise ExpectationsError(f"{where}: match.{key} must be a string or number, got {_kind(value)}")
+    return Entry(match=match, action=raw["action"], reason=raw["reason"], issue=raw.get("issue"))
+
+
+def _kind(value) -> str:
+    return f"{type(value).__name__} {value!r}"[:80]
+
+
 def load_expectations(path: str | Path) -> list[Entry]:
+    """The entries of an expectations file, type-checked; :class:`ExpectationsError` names the file and entry."""
     try:
-        document = yaml.safe_load(Path(path).read_text()) or {}
-    except (OSError, yaml.YAMLError) as error:
+        document = safe_yaml(Path(path), "expectations file")
+    except (OSError, UnicodeDecodeError, yaml.YAMLError, UnsafeYamlError) as error:
         raise ExpectationsError(f"cannot read expectations file {path}: {error}") from error
-    entries = []
-    for number, raw in enumerate(document.get("entries", []), 1):
-        if not isinstance(raw, dict) or raw.get("action") not in ACTIONS or not raw.get("reason"):
-            raise ExpectationsError(f"{path}: entry {number} needs action (skip or xfail) and a reason: {raw!r}")
-        match = raw.get("match") or {}
-        unknown = set(match) - MATCH_KEYS
-        if not match or unknown:
-            raise ExpectationsError(f"{path}: entry {number} has no match or unknown match keys {sorted(unknown)}")
-        entries.append(Entry(match=match, action=raw["action"], reason=raw["reason"], issue=raw.get("issue")))
-    return entries
+    if document is None:
+        return []
+    if not isinstance(document, dict) or set(document) - {"entries"}:
+        raise ExpectationsError(f"{path}: expected a mapping with one key, entries, got {_kind(document)}")
+    entries = document.get("entries") or []
+    if not isinstance(entries, list):
+        raise ExpectationsError(f"{path}: entries must be a list, got {_kind(entries)}")
+    return [_entry(path, number, raw) for number, raw in enumerate(entries, 1)]

@@ -7,67 +7,13 @@ legacy behaviour instead: an expected failure attributed to the LB ids).
 
 from __future__ import annotations
 
-import threading
-import traceback
-from dataclasses import dataclass
-
 import torch
 
-from .backend import Backend, Result
 from .golden.vocabulary import DEFAULT_TOLERANCE
+from .sandbox import BackendRaisedError, CallFailedError, Outcome, Returned
 from .tensors import DTYPE_NAMES, decode
 
-
-@dataclass
-class Outcome:
-    """What a call did: a result, or the exception it raised (with its traceback)."""
-
-    result: Result | None = None
-    error: BaseException | None = None
-    trace: str = ""
-    mutated: tuple[str, ...] = ()
-    kernel_ran: bool | None = None
-
-
-class TimeLimitError(Exception):
-    pass
-
-
-def call_backend(
-    backend: Backend, op: str, params: dict, inputs: dict[str, torch.Tensor], cotangent, seconds: float
-) -> Outcome:
-    """Call the backend on its own copies of the inputs, within ``seconds``; note mutation and kernel use."""
-    originals = {name: t.clone() for name, t in inputs.items()}
-    given = {name: t.clone() for name, t in inputs.items()}
-    outcome = Outcome()
-    before = backend.kernel_calls()
-
-    def target() -> None:
-        try:
-            outcome.result = backend.run(op, params, given, cotangent)
-        except BaseException as error:  # the backend's failure is the outcome
-            outcome.error = error
-            outcome.trace = traceback.format_exc(limit=-6)
-
-    worker = threading.Thread(target=target, daemon=True, name=f"backend-{op}")
-    worker.start()
-    worker.join(seconds)
-    if worker.is_alive():
-        outcome.error = TimeLimitError(f"the backend did not return within {seconds:g} s (a hang?)")
-        return outcome
-    outcome.mutated = tuple(name for name, t in given.items() if not _same_tensor(t.detach(), originals[name]))
-    after = backend.kernel_calls()
-    if before is not None and after is not None:
-        outcome.kernel_ran = after > before
-    return outcome
-
-
-def _same_tensor(a: torch.Tensor, b: torch.Tensor) -> bool:
-    if a.shape != b.shape or a.dtype != b.dtype:
-        return False
-    if a.is_floating_point():  # NaN equals NaN, and nothing else does
-        return bool(torch.allclose(a, b, rtol=0.0, atol=0.0, equal_nan=True))
-    return bool(torch.equal(a, b))
+__all__ = ["Outcome", "compare_tensor", "judge", "returned_problem"]
 
 
 def tolerance_for(dtype_name: str, override: dict | None) -> dict:
@@ -100,11 +46,43 @@ def compare_tensor(label: str, got: torch.Tensor, expected: dict, override: dict
 
 
 def _is_instance_named(error: BaseException, class_name: str) -> bool:
+    if isinstance(error, BackendRaisedError):
+        return error.is_a(class_name)
     return any(cls.__name__ == class_name for cls in type(error).__mro__)
 
 
+def _error_name(error: BaseException) -> str:
+    return error.type_name if isinstance(error, BackendRaisedError) else type(error).__name__
+
+
+def returned_problem(label: str, returned: Returned | None, device: str | None) -> str | None:
+    """Why what the backend returned in one slot is not a plain ``torch.Tensor`` on ``device``, or ``None``."""
+    if returned is None:
+        return None
+    if not returned.is_tensor:
+        return f"{label}: the backend returned {returned.describe()}, not a torch.Tensor (SHARED-1)"
+    if not returned.exact_tensor:
+        return f"{label}: the backend returned {returned.describe()}, a subclass; only torch.Tensor itself is accepted"
+    if returned.problem:
+        return f"{label}: {returned.problem}"
+    if device is not None and returned.device is not None and not _same_device(returned.device, device):
+        return f"{label}: on {returned.device}, expected on {device} (the device of the inputs)"
+    return None
+
+
+def _same_device(got: str, wanted: str) -> bool:
+    """``cuda:0`` is on ``cuda``; ``cuda:1`` is not on ``cuda:0``."""
+    a, b = torch.device(got), torch.device(wanted)
+    return a.type == b.type and (b.index is None or a.index == b.index)
+
+
 def judge(
-    outcome: Outcome, expectation: dict, differentiated: str, tolerance: dict | None, spec: dict | None
+    outcome: Outcome,
+    expectation: dict,
+    differentiated: str,
+    tolerance: dict | None,
+    spec: dict | None,
+    device: str | None = None,
 ) -> list[str]:
     """Every way ``outcome`` misses ``expectation``; empty when it conforms."""
     problems = []
@@ -114,13 +92,13 @@ def judge(
     if outcome.kernel_ran is False:
         problems.append("the backend's kernel-call counter did not move: it fell back to another implementation")
     kind = expectation["result"]
-    if isinstance(outcome.error, TimeLimitError):
-        return [*problems, str(outcome.error)]
+    if isinstance(outcome.error, CallFailedError):  # a crash, exit or hang is never an acceptable outcome
+        return [*problems, f"the call failed: {outcome.error}"]
     if kind == "invalid":
         if outcome.error is None:
             problems.append(f"expected {expectation['error']} ({expectation['when']}), but the call returned a value")
         elif not _is_instance_named(outcome.error, expectation["error"]):
-            problems.append(f"expected {expectation['error']}, got {type(outcome.error).__name__}: {outcome.error}")
+            problems.append(f"expected {expectation['error']}, got {_error_name(outcome.error)}: {outcome.error}")
         elif expectation["mentions"] not in str(outcome.error):
             problems.append(
                 f"the error message does not name the argument {expectation['mentions']!r}: {outcome.error}"
@@ -129,15 +107,21 @@ def judge(
     if outcome.error is not None:
         if kind == "acceptable":
             return problems
-        return [*problems, f"raised {type(outcome.error).__name__}: {outcome.error}\n{outcome.trace}"]
+        return [*problems, f"raised {_error_name(outcome.error)}: {outcome.error}\n{outcome.trace}"]
     if kind == "acceptable":  # a value is acceptable only if it is the spec's
         if spec is None or spec["result"] != "valid":
             return problems
         expectation = spec
     result = outcome.result
+    form = returned_problem("value", outcome.returned.get("value"), device)
+    if form or result.value is None:
+        return [*problems, form or "value: the backend returned no tensor"]
     problems += [p for p in [compare_tensor("value", result.value, expectation["value"], tolerance)] if p]
     grad = expectation.get("grad")
-    if grad is not None and result.grad is not None:
+    form = returned_problem(f"gradient wrt {differentiated}", outcome.returned.get("grad"), device)
+    if grad is not None and form:
+        problems.append(form)
+    elif grad is not None and result.grad is not None:
         problem = compare_tensor(f"gradient wrt {differentiated}", result.grad, grad[differentiated], tolerance)
         problems += [problem] if problem else []
     return problems

@@ -11,11 +11,13 @@ import warnings
 
 import pytest
 
-from . import golden
-from .context import Context, device_unavailable, parse_devices
+from . import golden, options
+from .context import Context, device_unavailable
 from .expectations import ExpectationsError, load_expectations
 from .report import LEGACY_KEY, META_KEY, ClauseReport
 from .resolve import BackendError, resolve
+from .sandbox import InProcessBackend, SandboxedBackend, SandboxStartError
+from .suite.vectors import VectorsError, check_extra_vectors, load_vectors
 
 CONTEXT_KEY = pytest.StashKey[Context]()
 REPORT_KEY = pytest.StashKey[ClauseReport]()
@@ -35,6 +37,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--report-md", default=None, help="write the clause report as Markdown")
     group.addoption("--vectors", action="append", default=[], help="extra vector files or folders (repeatable)")
     group.addoption("--conformance-time-limit", type=float, default=60.0, help="seconds one backend call may take")
+    group.addoption(
+        "--conformance-isolation",
+        default="process",
+        help="process (default): the backend runs in a worker process, crashes and hangs fail one test; "
+        "none: in the test process, for debugging (no time limit, a crash ends the run)",
+    )
 
 
 def _hypothesis_profiles() -> None:
@@ -51,10 +59,6 @@ def pytest_configure(config: pytest.Config) -> None:
     name = config.getoption("--backend") or os.environ.get("SNNLOSS_BACKEND")
     if not name:
         return
-    try:
-        backend = resolve(name)
-    except BackendError as error:
-        raise pytest.UsageError(str(error)) from None
     # snnTorch's MSE losses warn about broadcasting by design; the warning says nothing about conformance.
     config.addinivalue_line("filterwarnings", "ignore:Using a target size:UserWarning")
     _hypothesis_profiles()
@@ -62,25 +66,81 @@ def pytest_configure(config: pytest.Config) -> None:
         from hypothesis import settings
 
         settings.load_profile("ci")
-    dtypes = config.getoption("--dtype")
+    try:  # every option and file is checked before the backend is even loaded
+        context = _checked_context(config, name)
+    except (options.OptionError, VectorsError, ExpectationsError) as error:
+        raise pytest.UsageError(str(error)) from None
+    context.backend = _start_backend(name, context)
     try:
-        devices = parse_devices(config.getoption("--device"))
-    except RuntimeError as error:
-        raise pytest.UsageError(f"--device: {error}") from None
-    context = Context(
-        backend=backend,
-        backend_name=name,
-        profile=config.getoption("--profile"),
-        devices=devices,
-        dtypes=dtypes.split(",") if dtypes else None,
-        time_limit=config.getoption("--conformance-time-limit"),
-        extra_vectors=config.getoption("--vectors"),
-    )
-    if hasattr(backend, "active_profile"):
-        backend.active_profile = context.profile
+        context.expectations += _expectations_of(context.backend.expectations)
+    except ExpectationsError as error:
+        context.backend.close()
+        raise pytest.UsageError(f"the backend's own expectations file: {error}") from None
+    if not context.backend.ops:
+        context.backend.close()
+        raise pytest.UsageError(f"backend {name!r} declares no ops: there is nothing to test (Backend.ops is empty)")
     config.stash[CONTEXT_KEY] = context
     config.stash[REPORT_KEY] = ClauseReport()
     config.pluginmanager.register(_ReportCollector(config.stash[REPORT_KEY]), "snnloss-conformance-report")
+
+
+def _checked_context(config: pytest.Config, name: str) -> Context:
+    extra = config.getoption("--vectors")
+    context = Context(
+        backend=None,
+        backend_name=name,
+        profile=config.getoption("--profile"),
+        devices=options.parse_devices(config.getoption("--device")),
+        dtypes=options.parse_dtypes(config.getoption("--dtype")),
+        time_limit=options.parse_time_limit(config.getoption("--conformance-time-limit")),
+        isolation=options.parse_isolation(config.getoption("--conformance-isolation")),
+        extra_vectors=extra,
+    )
+    check_extra_vectors(extra)
+    context.vectors = load_vectors(extra, context.dtypes)
+    context.expectations = _expectations_of(config.getoption("--expectations"))
+    return context
+
+
+def _expectations_of(path) -> list:
+    return [(str(path), load_expectations(path))] if path else []
+
+
+def _start_backend(name: str, context: Context):
+    """The backend behind its sandbox (or in-process); a usage error if it cannot be loaded."""
+    try:
+        if context.isolation == "none":
+            backend = resolve(name)
+            if hasattr(backend, "active_profile"):
+                backend.active_profile = context.profile
+            return InProcessBackend(backend)
+        return SandboxedBackend(name, context.profile, context.time_limit)
+    except (BackendError, SandboxStartError) as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_pyfunc_call(pyfuncitem: pytest.Function):
+    """Once the backend is declared hung, its remaining tests fail at once instead of drawing examples."""
+    context = pyfuncitem.config.stash.get(CONTEXT_KEY, None)
+    if context is not None and context.backend.declared_hung and _meta(pyfuncitem) is not None:
+        pytest.fail(context.backend.hung_message(), pytrace=False)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    context = config.stash.get(CONTEXT_KEY, None)
+    if context is not None and context.backend is not None:
+        context.backend.close()
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session: pytest.Session, exitstatus) -> None:
+    """A run in which no conformance test ran (all skipped or declined) proves nothing: exit non-zero."""
+    report = session.config.stash.get(REPORT_KEY, None)
+    if report is None or hasattr(session.config, "workerinput"):
+        return
+    if report.tests_seen and not report.tests_ran and session.exitstatus == 0:
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
 
 
 class _ReportCollector:
@@ -146,12 +206,7 @@ def _meta(item: pytest.Item) -> dict | None:
 
 def _apply_expectations(config: pytest.Config, items: list[pytest.Item]) -> None:
     context = config.stash[CONTEXT_KEY]
-    paths = [p for p in (config.getoption("--expectations"), context.backend.expectations) if p]
-    for path in paths:
-        try:
-            entries = load_expectations(path)
-        except ExpectationsError as error:
-            raise pytest.UsageError(str(error)) from None
+    for path, entries in context.expectations:
         for item in items:
             meta = dict(item.user_properties).get(META_KEY)
             for entry in entries:
@@ -194,6 +249,11 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     terminalreporter.section(f"conformance: {context.backend.describe()} under the {context.profile} profile")
     for line in clause_report.terminal_lines():
         terminalreporter.write_line(line)
+    if clause_report.tests_seen and not clause_report.tests_ran:
+        terminalreporter.write_line(
+            "no conformance test ran: every one was skipped or declined, so this run proves nothing (exit status 1)",
+            red=True,
+        )
     clause_report.write(header, config.getoption("--report-json"), config.getoption("--report-md"))
 
 

@@ -33,6 +33,8 @@ class ClauseReport:
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.cells: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
         self.known: set[str] = set()
+        self.tests_seen = 0  # conformance tests that reported an outcome
+        self.tests_ran = 0  # ... of which passed, failed or xfailed (not skipped, declined or not run)
 
     def add(self, report) -> None:
         props = dict(report.user_properties)
@@ -42,6 +44,9 @@ class ClauseReport:
         if report.when == "teardown" and not report.failed:
             return
         outcome = _outcome(report)
+        if report.when != "teardown":
+            self.tests_seen += 1
+            self.tests_ran += outcome in ("pass", "fail", "xfail")
         clauses, legacy = list(meta.get("clauses", ())), list(meta.get("legacy", ()))
         self.known.update(clauses, legacy)
         if LEGACY_KEY in props:  # the item shows a legacy behaviour: only its LB ids are judged

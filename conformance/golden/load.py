@@ -1,4 +1,11 @@
-"""Reading vector files: safe YAML only, and a case index that error messages can cite."""
+"""Reading vector and expectations files: bounded safe YAML, and a case index that error messages can cite.
+
+Files come from users (``--vectors``, ``--expectations``) and may be hostile. :func:`safe_yaml`
+refuses a file larger than :data:`MAX_FILE_BYTES` before parsing it, composes the YAML
+node graph with the safe loader (libyaml's when present), counts the nodes the document
+would have with every alias expanded (linear time, memoised per node), and refuses it
+above :data:`MAX_EXPANDED_NODES`, so an alias bomb is rejected before anything walks it.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +14,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import yaml
+
+MAX_FILE_BYTES = 8 * 1024 * 1024
+MAX_EXPANDED_NODES = 4_000_000
+SafeLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 ID_LINE = re.compile(r"^\s*- id: (\S+)\s*$")
 
@@ -31,12 +42,70 @@ def case_at_line(text: str, line: int) -> str | None:
     return current
 
 
-def load(path: Path) -> dict:
-    """Parse one vector file with PyYAML's safe loader (no ``!!python`` tags, no objects)."""
-    text = Path(path).read_text()
+class UnsafeYamlError(Exception):
+    """A file over the size bound, or whose aliases would expand beyond the node bound."""
+
+
+def _expanded_size(root: yaml.Node) -> int:
+    """How many nodes the document has with every alias expanded; stops counting past the bound."""
+    sizes: dict[int, int] = {}
+    order, stack = [], [root]
+    while stack:  # post-order without recursion: a deep document must not blow the stack
+        node = stack.pop()
+        if id(node) in sizes:
+            continue
+        sizes[id(node)] = -1
+        order.append(node)
+        stack.extend(_children(node))
+    for node in reversed(order):
+        total = 1 + sum(sizes[id(child)] for child in _children(node))
+        sizes[id(node)] = min(total, MAX_EXPANDED_NODES + 1)
+    return sizes[id(root)]
+
+
+def _children(node: yaml.Node) -> list[yaml.Node]:
+    if isinstance(node, yaml.SequenceNode):
+        return list(node.value)
+    if isinstance(node, yaml.MappingNode):
+        return [item for pair in node.value for item in pair]
+    return []
+
+
+def safe_yaml(path: Path, what: str = "file"):
+    """The document in ``path``, read within the size and expansion bounds, safe tags only."""
+    path = Path(path)
+    size = path.stat().st_size
+    if size > MAX_FILE_BYTES:
+        raise UnsafeYamlError(f"the {what} is {size} bytes, above the limit of {MAX_FILE_BYTES} bytes")
+    text = path.read_text()
+    loader = SafeLoader(text)
     try:
-        return yaml.safe_load(text)
+        node = loader.get_single_node()
+        if node is None:
+            return None
+        expanded = _expanded_size(node)
+        if expanded > MAX_EXPANDED_NODES:
+            raise UnsafeYamlError(
+                f"the {what}'s aliases expand to more than {MAX_EXPANDED_NODES} YAML nodes (an alias bomb?)"
+            )
+        return loader.construct_document(node)
+    finally:
+        loader.dispose()
+
+
+def load(path: Path) -> dict:
+    """Parse one vector file, bounded and with the safe loader (no ``!!python`` tags, no objects)."""
+    path = Path(path)
+    try:
+        return safe_yaml(path, "vector file")
+    except UnsafeYamlError as error:
+        raise VectorFileError(path, None, str(error)) from error
+    except UnicodeDecodeError as error:
+        raise VectorFileError(path, None, f"not UTF-8 text: {error}") from error
+    except OSError as error:
+        raise VectorFileError(path, None, f"cannot be read: {error}") from error
     except yaml.YAMLError as error:
+        text = path.read_text()
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         case = case_at_line(text, mark.line) if mark else None
         where = f"line {mark.line + 1}" if mark else "unknown line"

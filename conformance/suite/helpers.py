@@ -8,8 +8,9 @@ from ..backend import Result, TorchModuleBackend
 from ..context import Context
 from ..golden import cases as golden_cases
 from ..golden import generate
-from ..judge import call_backend, compare_tensor
+from ..judge import Outcome, compare_tensor, returned_problem
 from ..ops import OPS
+from ..sandbox import CallFailedError
 from ..tensors import encode
 from .strategies import MAIN_CLAUSES
 
@@ -52,25 +53,30 @@ def fail(context: Context, op: str, params: dict, inputs: dict, problem: str, te
     raise PropertyFailedError(context, op, params, inputs, problem, test)
 
 
+def call(context: Context, op: str, params: dict, inputs: dict, device: str, cotangent=None) -> Outcome:
+    """One sandboxed call of the backend on ``device`` (inputs travel as CPU tensors)."""
+    params, inputs = on_device(params, inputs, "cpu")
+    return context.backend.call(op, params, inputs, None if cotangent is None else cotangent.cpu(), device)
+
+
 def run(context: Context, op: str, params: dict, inputs: dict, device: str, test: str, cotangent=None) -> Result:
     """The backend's result, or a :class:`PropertyFailedError` describing what went wrong."""
-    params, inputs = on_device(params, inputs, device)
-    outcome = call_backend(context.backend, op, params, inputs, cotangent, context.time_limit)
+    outcome = call(context, op, params, inputs, device, cotangent)
+    if isinstance(outcome.error, CallFailedError):
+        fail(context, op, params, inputs, f"{op}: the call failed: {outcome.error}", test)
     if outcome.error is not None:
-        fail(
-            context,
-            op,
-            params,
-            inputs,
-            f"{op} raised {type(outcome.error).__name__}: {outcome.error}\n{outcome.trace}",
-            test,
-        )
+        name = getattr(outcome.error, "type_name", type(outcome.error).__name__)
+        fail(context, op, params, inputs, f"{op} raised {name}: {outcome.error}\n{outcome.trace}", test)
     if outcome.mutated:
         fail(
             context, op, params, inputs, f"{op} modified its input(s) {list(outcome.mutated)} in place (SHARED-8)", test
         )
     if outcome.kernel_ran is False:
         fail(context, op, params, inputs, "the kernel-call counter did not move: the backend fell back", test)
+    for slot in ("value", "grad"):
+        problem = returned_problem(slot, outcome.returned.get(slot), device)
+        if problem:
+            fail(context, op, params, inputs, problem, test)
     return outcome.result
 
 

@@ -13,10 +13,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from ..context import Context
-from ..judge import call_backend
 from ..ops import ESTIMATORS, LOSSES
+from ..sandbox import CallFailedError
 from . import strategies as S
-from .helpers import assert_close, cotangent_like, fail, on_device, reference_result, run
+from .helpers import assert_close, call, cotangent_like, fail, reference_result, run
 from .strategies import MAIN_CLAUSES
 
 ALL_OPS = (*LOSSES, *ESTIMATORS)
@@ -45,11 +45,12 @@ def _skip_unsupported(conformance: Context, op: str, device: str, dtype: str = "
 def _compare_with_reference(conformance: Context, op: str, params: dict, inputs: dict, device: str, test: str) -> None:
     ref = reference_result(conformance, op, params, inputs, None)
     if isinstance(ref, Exception):
-        moved_params, moved_inputs = on_device(params, inputs, device)
-        outcome = call_backend(conformance.backend, op, moved_params, moved_inputs, None, conformance.time_limit)
+        outcome = call(conformance, op, params, inputs, device)
         if outcome.error is None:
             problem = f"the reference raises {type(ref).__name__}: {ref}; the backend returns a value"
             fail(conformance, op, params, inputs, problem, test)
+        if isinstance(outcome.error, CallFailedError):
+            fail(conformance, op, params, inputs, f"the call failed: {outcome.error}", test)
         return  # both reject the input
     cotangent = cotangent_like(ref.value) if op in conformance.backend.differentiable_ops else None
     ref = reference_result(conformance, op, params, inputs, cotangent)

@@ -6,19 +6,18 @@ import pytest
 
 from ..context import Context
 from ..golden.load import resolve
-from ..judge import call_backend, judge
+from ..judge import judge
 from ..ops import OPS
 from ..plugin import context_of, record_legacy
 from ..tensors import decode
-from .vectors import Vector, load_vectors
+from .vectors import Vector
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "vector" not in metafunc.fixturenames:
         return
     context = context_of(metafunc.config)
-    vectors = load_vectors(context.extra_vectors, context.dtypes)
-    params = [pytest.param(v, d, id=f"{v.case['id']}-{d}") for v in vectors for d in context.devices]
+    params = [pytest.param(v, d, id=f"{v.case['id']}-{d}") for v in context.vectors for d in context.devices]
     metafunc.parametrize(("vector", "device"), params)
 
 
@@ -47,17 +46,15 @@ def test_vector(conformance: Context, vector: Vector, device: str, request: pyte
     differentiated = OPS[vector.op].differentiable
     grad = expectation.get("grad") if expectation["result"] == "valid" else spec.get("grad")
     want_grad = grad is not None and vector.op in backend.differentiable_ops
-    cotangent = decode(grad["cotangent"], device) if want_grad else None
-    outcome = call_backend(
-        backend, vector.op, vector.decoded_params(device), vector.inputs(device), cotangent, conformance.time_limit
-    )
+    cotangent = decode(grad["cotangent"]) if want_grad else None
+    outcome = backend.call(vector.op, vector.decoded_params("cpu"), vector.inputs("cpu"), cotangent, device)
     if want_grad and outcome.error is None and outcome.result.grad is None and expectation["result"] != "invalid":
         problems = [f"no gradient returned, though {backend.name} declares {vector.op} differentiable"]
     else:
-        problems = judge(outcome, expectation, differentiated, case.get("tolerance"), spec)
+        problems = judge(outcome, expectation, differentiated, case.get("tolerance"), spec, device)
     if problems and conformance.profile == "spec" and case["legacy"]:
         legacy = resolve(case["expected"], "snntorch-1.0")
-        if legacy is not None and not judge(outcome, legacy, differentiated, case.get("tolerance"), spec):
+        if legacy is not None and not judge(outcome, legacy, differentiated, case.get("tolerance"), spec, device):
             record_legacy(request, case["legacy"])
             pytest.xfail(f"legacy behaviour {', '.join(case['legacy'])}: matches snnTorch 1.0.0, not the spec")
     if problems:

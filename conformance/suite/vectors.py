@@ -40,7 +40,36 @@ def vector_files(extra: list[str]) -> list[Path]:
     return files
 
 
+class VectorsError(Exception):
+    """A ``--vectors`` file or folder that cannot be used; the message names the file and the case."""
+
+
+def check_extra_vectors(extra: list[str]) -> list[Path]:
+    """Every user-given vector file, validated (bounds, schema, meaning) before any backend call."""
+    from ..golden.validate import validate_file
+
+    files = []
+    for entry in map(Path, extra):
+        if entry.is_dir():
+            found = sorted(entry.glob("*.yaml"))
+            if not found:
+                raise VectorsError(f"--vectors {entry}: the folder has no *.yaml files")
+            files += found
+        elif entry.is_file():
+            files.append(entry)
+        else:
+            raise VectorsError(f"--vectors {entry}: no such file or folder")
+    for path in files:
+        problems = validate_file(path, ours=False)
+        if problems:
+            shown = "\n  ".join(str(p) for p in problems[:10])
+            more = f"\n  ... and {len(problems) - 10} more" if len(problems) > 10 else ""
+            raise VectorsError(f"--vectors: {path} is not a usable vector file:\n  {shown}{more}")
+    return files
+
+
 def load_vectors(extra: list[str], dtypes: list[str] | None) -> list[Vector]:
+    """The built-in vectors and the (already checked) extra files, as test parameters."""
     vectors = []
     for path in vector_files(extra):
         document = load(path)

@@ -132,7 +132,7 @@ def test_a_hang_becomes_a_failure():
         "test_vector and first_spike",
         "-x",
     )
-    assert code == 1 and "did not return within 0.5 s" in output
+    assert code == 1 and "no answer in 0.5 s" in output
 
 
 def test_nan_where_the_spec_expects_a_number_is_a_clear_failure():
