@@ -27,6 +27,14 @@ ALL_OPS = frozenset(ops.OPS)
 ALL_DTYPES = ("float32", "float64", "float16", "bfloat16")
 
 
+@dataclass(frozen=True)
+class InputInfo:
+    """What :meth:`Backend.unsupported` sees of one input: its shape and dtype name (``"float32"``, ``"int64"``)."""
+
+    shape: tuple[int, ...]
+    dtype: str
+
+
 @dataclass
 class Result:
     """A backend's answer: the value, and the gradient of ``sum(value * cotangent)`` if one was asked for."""
@@ -60,8 +68,17 @@ class Backend:
     unsupported_params: ClassVar[dict[str, set[str]]] = {}
     expectations: str | Path | None = None
 
-    def unsupported(self, op: str, params: dict, device: str, dtype: str | None) -> str | None:
-        """Why this backend cannot run a case, or ``None`` when it can."""
+    def unsupported(
+        self, op: str, params: dict, device: str, dtype: str | None, inputs: dict[str, InputInfo] | None = None
+    ) -> str | None:
+        """Why this backend cannot run a case, or ``None`` when it can.
+
+        Called with the case that will actually run: its constructor ``params`` (tensors
+        included), the device, the record's dtype name, and ``inputs``, each input's
+        :class:`InputInfo` (shape and dtype), so a backend can decline by value
+        (``params.get("reduction", "mean") != "mean"``) or by input (``inputs["targets"].shape[0] == 0``).
+        Overrides with the older signature ``(op, params, device, dtype)`` keep working.
+        """
         if op not in self.ops:
             return f"{self.name} does not implement {op}"
         if torch.device(device).type not in self.devices:
@@ -143,18 +160,26 @@ class ArrayBackend(Backend):
         raise NotImplementedError
 
     def vjp(self, op: str, params: dict, inputs: dict, cotangent):
-        """The gradient of ``sum(value * cotangent)`` with respect to the differentiable input."""
+        """The gradient of ``sum(value * cotangent)`` with respect to the differentiable input.
+
+        ``cotangent`` has the value's shape (and dtype); the gradient has the differentiable input's.
+        """
         raise NotImplementedError
+
+    def value_and_vjp(self, op: str, params: dict, inputs: dict, cotangent):
+        """``(value, gradient)`` in one call. Override it where the forward is costly to run twice
+        (``jax.vjp`` gives both from one trace); by default it calls :meth:`value` and :meth:`vjp`.
+        """
+        return self.value(op, params, inputs), self.vjp(op, params, inputs, cotangent)
 
     def run(self, op: str, params: dict, inputs: dict[str, torch.Tensor], cotangent: torch.Tensor | None) -> Result:
         arrays = {name: self.to_array(t) for name, t in inputs.items()}
         array_params = {k: self.to_array(v) if isinstance(v, torch.Tensor) else v for k, v in params.items()}
         record = inputs[ops.OPS[op].differentiable]
-        value = self.from_array(self.value(op, array_params, arrays), record)
         if cotangent is None or op not in self.differentiable_ops:
-            return Result(value)
-        grad = self.vjp(op, array_params, arrays, self.to_array(cotangent))
-        return Result(value, self.from_array(grad, record))
+            return Result(self.from_array(self.value(op, array_params, arrays), record))
+        value, grad = self.value_and_vjp(op, array_params, arrays, self.to_array(cotangent))
+        return Result(self.from_array(value, record), self.from_array(grad, record))
 
 
 def _package_version(module) -> str | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+from collections import Counter
 from dataclasses import dataclass, field
 
 import torch
@@ -11,6 +12,16 @@ import reference
 import reference.compat
 
 PROFILE_REFERENCES = {"spec": reference, "snntorch-1.0": reference.compat}
+
+
+@dataclass
+class TestState:
+    """What the running test has seen: calls the backend accepted, draws it declined (reason -> count)."""
+
+    item: object
+    accepted: int = 0
+    declined: Counter = field(default_factory=Counter)
+    checked: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -27,6 +38,8 @@ class Context:
     extra_vectors: list[str] = field(default_factory=list)
     vectors: list = field(default_factory=list)
     expectations: list = field(default_factory=list)
+    profile_reason: str = "asked for with --profile"
+    current: TestState | None = None
 
     @property
     def property_profile(self) -> str:

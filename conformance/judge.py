@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import torch
 
+from .checks import Problem
 from .golden.vocabulary import DEFAULT_TOLERANCE
 from .sandbox import BackendRaisedError, CallFailedError, Outcome, Returned
 from .tensors import DTYPE_NAMES, decode
@@ -83,45 +84,104 @@ def judge(
     tolerance: dict | None,
     spec: dict | None,
     device: str | None = None,
-) -> list[str]:
-    """Every way ``outcome`` misses ``expectation``; empty when it conforms."""
-    problems = []
+    conventions: bool = False,
+) -> tuple[list[Problem], set[str]]:
+    """Every way ``outcome`` misses ``expectation`` (empty when it conforms), and the kinds of check that ran.
+
+    ``conventions``: where the expectation is ``acceptable`` and the spec gives a value, also
+    accept that value in the ``snntorch-1.0`` profile's conventions (shape ``[1]`` for ``[]``
+    per LB-3, float32 per LB-2).
+    """
+    problems, ran = [], {"mutation"}
     allowed = set(expectation.get("may_modify", ()))
     if outcome.mutated and not set(outcome.mutated) <= allowed:
-        problems.append(f"the call modified its input(s) {sorted(set(outcome.mutated) - allowed)} in place (SHARED-8)")
+        modified = sorted(set(outcome.mutated) - allowed)
+        problems.append(Problem("mutation", f"the call modified its input(s) {modified} in place (SHARED-8)"))
+    if outcome.kernel_ran is not None:
+        ran.add("kernel")
     if outcome.kernel_ran is False:
-        problems.append("the backend's kernel-call counter did not move: it fell back to another implementation")
+        message = "the backend's kernel-call counter did not move: it fell back to another implementation"
+        problems.append(Problem("kernel", message))
     kind = expectation["result"]
     if isinstance(outcome.error, CallFailedError):  # a crash, exit or hang is never an acceptable outcome
-        return [*problems, f"the call failed: {outcome.error}"]
-    if kind == "invalid":
-        if outcome.error is None:
-            problems.append(f"expected {expectation['error']} ({expectation['when']}), but the call returned a value")
-        elif not _is_instance_named(outcome.error, expectation["error"]):
-            problems.append(f"expected {expectation['error']}, got {_error_name(outcome.error)}: {outcome.error}")
-        elif expectation["mentions"] not in str(outcome.error):
-            problems.append(
-                f"the error message does not name the argument {expectation['mentions']!r}: {outcome.error}"
-            )
-        return problems
+        return [*problems, Problem("error" if kind == "invalid" else "value", f"the call failed: {outcome.error}")], ran
+    if kind == "invalid" or (kind == "acceptable" and outcome.result is not None and _spec_rejects(spec)):
+        ran.add("error")
+        return problems + _error_problems(outcome, spec if kind == "acceptable" else expectation), ran
     if outcome.error is not None:
         if kind == "acceptable":
-            return problems
-        return [*problems, f"raised {_error_name(outcome.error)}: {outcome.error}\n{outcome.trace}"]
+            ran.add("error")
+            return problems, ran
+        ran.add("value")
+        message = f"raised {_error_name(outcome.error)}: {outcome.error}\n{outcome.trace}"
+        return [*problems, Problem("value", message)], ran
     if kind == "acceptable":  # a value is acceptable only if it is the spec's
-        if spec is None or spec["result"] != "valid":
-            return problems
         expectation = spec
+    value_problems, value_ran = _value_problems(outcome, expectation, differentiated, tolerance, device, conventions)
+    return problems + value_problems, ran | value_ran
+
+
+def _spec_rejects(spec: dict | None) -> bool:
+    return spec is None or spec["result"] == "invalid"
+
+
+def _error_problems(outcome: Outcome, expectation: dict | None) -> list[Problem]:
+    if expectation is None:
+        return [Problem("error", "the call returned a value where the spec has no value for this case")]
+    if outcome.error is None:
+        message = f"expected {expectation['error']} ({expectation['when']}), but the call returned a value"
+        return [Problem("error", message)]
+    if not _is_instance_named(outcome.error, expectation["error"]):
+        message = f"expected {expectation['error']}, got {_error_name(outcome.error)}: {outcome.error}"
+        return [Problem("error", message)]
+    if expectation["mentions"] not in str(outcome.error):
+        message = f"the error message does not name the argument {expectation['mentions']!r}: {outcome.error}"
+        return [Problem("error", message)]
+    return []
+
+
+def _value_problems(
+    outcome: Outcome, expectation: dict, differentiated: str, tolerance, device, conventions: bool
+) -> tuple[list[Problem], set[str]]:
     result = outcome.result
     form = returned_problem("value", outcome.returned.get("value"), device)
     if form or result.value is None:
-        return [*problems, form or "value: the backend returned no tensor"]
-    problems += [p for p in [compare_tensor("value", result.value, expectation["value"], tolerance)] if p]
+        return [Problem("value", form or "value: the backend returned no tensor")], {"value"}
+    problems = []
+    if device is not None and outcome.returned.get("value") is not None:
+        ran = {"value", "dtype", "shape", "device"}
+    else:
+        ran = {"value", "dtype", "shape"}
+    value_problem = _compare_value(result.value, expectation["value"], tolerance, conventions)
+    if value_problem:
+        problems.append(value_problem)
     grad = expectation.get("grad")
-    form = returned_problem(f"gradient wrt {differentiated}", outcome.returned.get("grad"), device)
-    if grad is not None and form:
-        problems.append(form)
-    elif grad is not None and result.grad is not None:
-        problem = compare_tensor(f"gradient wrt {differentiated}", result.grad, grad[differentiated], tolerance)
-        problems += [problem] if problem else []
-    return problems
+    if grad is None or (result.grad is None and outcome.returned.get("grad") is None):
+        return problems, ran
+    ran.add("gradient")
+    label = f"gradient wrt {differentiated}"
+    form = returned_problem(label, outcome.returned.get("grad"), device)
+    problem = form or compare_tensor(label, result.grad, grad[differentiated], tolerance)
+    if problem:
+        problems.append(Problem("gradient", problem))
+    return problems, ran
+
+
+def _compare_value(got, expected: dict, tolerance, conventions: bool) -> Problem | None:
+    problem = compare_tensor("value", got, expected, tolerance)
+    if problem is None:
+        return None
+    if conventions:
+        for variant in _legacy_conventions(expected):
+            same_dtype = variant["dtype"] == expected["dtype"]
+            if compare_tensor("value", got, variant, tolerance if same_dtype else None) is None:
+                return None
+    kind = "dtype" if problem.startswith("value: dtype") else "shape" if problem.startswith("value: shape") else "value"
+    return Problem(kind, problem)
+
+
+def _legacy_conventions(expected: dict) -> list[dict]:
+    """The spec's value as the ``snntorch-1.0`` profile would shape and type it (LB-3, LB-2)."""
+    shapes = [expected["shape"]] + ([[1]] if expected["shape"] == [] else [])
+    dtypes = [expected["dtype"]] + (["float32"] if expected["dtype"] != "float32" else [])
+    return [{**expected, "shape": shape, "dtype": dtype} for shape in shapes for dtype in dtypes][1:]

@@ -12,9 +12,9 @@ import warnings
 import pytest
 
 from . import golden, options
-from .context import Context, device_unavailable
+from .context import Context, TestState, device_unavailable
 from .expectations import ExpectationsError, load_expectations
-from .report import LEGACY_KEY, META_KEY, ClauseReport
+from .report import CHECKS_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, ClauseReport
 from .resolve import BackendError, resolve
 from .sandbox import InProcessBackend, SandboxedBackend, SandboxStartError
 from .suite.vectors import VectorsError, check_extra_vectors, load_vectors
@@ -31,7 +31,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     )
     group.addoption("--device", default="all", help="cpu, cuda, cuda:N, a comma list, or all (default: all)")
     group.addoption("--dtype", default=None, help="only vectors whose record has these dtypes (comma list)")
-    group.addoption("--profile", default="spec", choices=PROFILES, help="the profile to check (default: spec)")
+    group.addoption(
+        "--profile",
+        default=None,
+        choices=PROFILES,
+        help="the profile to check (default: the one the backend declares, else spec)",
+    )
     group.addoption("--expectations", default=None, help="YAML file of known skips and xfails")
     group.addoption("--report-json", default=None, help="write the clause report as JSON")
     group.addoption("--report-md", default=None, help="write the clause report as Markdown")
@@ -71,6 +76,10 @@ def pytest_configure(config: pytest.Config) -> None:
     except (options.OptionError, VectorsError, ExpectationsError) as error:
         raise pytest.UsageError(str(error)) from None
     context.backend = _start_backend(name, context)
+    if context.profile is None:
+        declared = context.backend.profile
+        context.profile = declared or "spec"
+        context.profile_reason = "declared by the backend" if declared else "the default (the backend declares none)"
     try:
         context.expectations += _expectations_of(context.backend.expectations)
     except ExpectationsError as error:
@@ -89,7 +98,7 @@ def _checked_context(config: pytest.Config, name: str) -> Context:
     context = Context(
         backend=None,
         backend_name=name,
-        profile=config.getoption("--profile"),
+        profile=config.getoption("--profile"),  # None: decided once the backend has declared itself
         devices=options.parse_devices(config.getoption("--device")),
         dtypes=options.parse_dtypes(config.getoption("--dtype")),
         time_limit=options.parse_time_limit(config.getoption("--conformance-time-limit")),
@@ -112,11 +121,31 @@ def _start_backend(name: str, context: Context):
         if context.isolation == "none":
             backend = resolve(name)
             if hasattr(backend, "active_profile"):
-                backend.active_profile = context.profile
+                backend.active_profile = context.profile or backend.profile or "spec"
             return InProcessBackend(backend)
-        return SandboxedBackend(name, context.profile, context.time_limit)
+        return SandboxedBackend(name, context.profile, context.time_limit)  # the worker settles a None profile
     except (BackendError, SandboxStartError) as error:
         raise pytest.UsageError(str(error)) from None
+
+
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    context = item.config.stash.get(CONTEXT_KEY, None)
+    if context is not None:
+        context.current = TestState(item)
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """After the call, attach the draws the backend declined, so the report can count them per op."""
+    try:
+        return (yield)
+    finally:
+        context = item.config.stash.get(CONTEXT_KEY, None)
+        state = context.current if context is not None else None
+        if state is not None and state.declined:
+            item.user_properties.append((DECLINED_KEY, dict(state.declined)))
+        if state is not None and state.checked and CHECKS_KEY not in dict(item.user_properties):
+            item.user_properties.append((CHECKS_KEY, {"checked": dict(state.checked), "expects_error": False}))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -229,8 +258,8 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
         return None
     return [
         f"snnloss-conformance: backend {context.backend.describe()} ({context.backend_name}), "
-        f"profile {context.profile}, devices {', '.join(context.devices)}, "
-        f"properties against the {context.property_profile} reference"
+        f"profile {context.profile} ({context.profile_reason}), devices {', '.join(context.devices)}, "
+        f"properties against the {context.property_profile} reference, isolation {context.isolation}"
     ]
 
 
@@ -249,6 +278,9 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     terminalreporter.section(f"conformance: {context.backend.describe()} under the {context.profile} profile")
     for line in clause_report.terminal_lines():
         terminalreporter.write_line(line)
+    terminalreporter.write_line("per op:")
+    for line in clause_report.op_lines():
+        terminalreporter.write_line("  " + line)
     if clause_report.tests_seen and not clause_report.tests_ran:
         terminalreporter.write_line(
             "no conformance test ran: every one was skipped or declined, so this run proves nothing (exit status 1)",
@@ -257,6 +289,19 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     clause_report.write(header, config.getoption("--report-json"), config.getoption("--report-md"))
 
 
-def record_legacy(request: pytest.FixtureRequest, legacy: list[str]) -> None:
+def record_legacy(request_or_item, legacy: list[str]) -> None:
     """Attribute an expected failure to legacy behaviours (called just before ``pytest.xfail``)."""
-    request.node.user_properties.append((LEGACY_KEY, list(legacy)))
+    _item(request_or_item).user_properties.append((LEGACY_KEY, sorted(legacy)))
+
+
+def record_checks(request_or_item, checked: dict[str, str], expects_error: bool = False) -> None:
+    """The kinds of check this test ran and their outcomes; the report credits each clause by its kind."""
+    _item(request_or_item).user_properties.append((CHECKS_KEY, {"checked": checked, "expects_error": expects_error}))
+
+
+def record_decline(request_or_item, reason: str) -> None:
+    _item(request_or_item).user_properties.append((DECLINED_KEY, {reason: 1}))
+
+
+def _item(request_or_item) -> pytest.Item:
+    return getattr(request_or_item, "node", request_or_item)

@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
+from .checks import statuses
 from .files import write_atomic
 
 STATUSES = ("fail", "xfail", "pass", "skip", "not-run")
 META_KEY = "snnloss_conformance"
 LEGACY_KEY = "snnloss_legacy_xfail"
+CHECKS_KEY = "snnloss_checks"
+DECLINED_KEY = "snnloss_declined"
 
 
 def _outcome(report) -> str:
@@ -28,11 +31,19 @@ def _outcome(report) -> str:
     return "pass"
 
 
+def _consistent(checks: dict, outcome: str) -> bool:
+    """Whether the recorded checks explain the outcome (a failed test must have a failed check)."""
+    failed = any(status == "fail" for status in checks["checked"].values())
+    return failed == (outcome == "fail")
+
+
 class ClauseReport:
     def __init__(self) -> None:
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.cells: dict[tuple[str, str, str], Counter] = defaultdict(Counter)
         self.known: set[str] = set()
+        self.ops: dict[str, Counter] = defaultdict(Counter)  # per op: tests by outcome, and declined draws
+        self.declined: dict[str, Counter] = defaultdict(Counter)  # per op: reason -> declined draws or cases
         self.tests_seen = 0  # conformance tests that reported an outcome
         self.tests_ran = 0  # ... of which passed, failed or xfailed (not skipped, declined or not run)
 
@@ -49,10 +60,16 @@ class ClauseReport:
             self.tests_ran += outcome in ("pass", "fail", "xfail")
         clauses, legacy = list(meta.get("clauses", ())), list(meta.get("legacy", ()))
         self.known.update(clauses, legacy)
+        self._count_op(meta.get("op") or "-", outcome, props)
+        checks = props.get(CHECKS_KEY)
         if LEGACY_KEY in props:  # the item shows a legacy behaviour: only its LB ids are judged
             targets = [(c, "xfail") for c in props[LEGACY_KEY]]
+            self.known.update(props[LEGACY_KEY])
             for clause in clauses:
                 self.counts[clause]["covered by LB"] += 1
+        elif checks is not None and outcome in ("pass", "fail") and _consistent(checks, outcome):
+            per_clause = statuses(checks["checked"], clauses, checks.get("expects_error", False))
+            targets = list(per_clause.items()) + [(c, "pass") for c in legacy if outcome == "pass"]
         elif outcome == "pass":
             targets = [(c, "pass") for c in clauses + legacy]
         else:
@@ -60,6 +77,27 @@ class ClauseReport:
         for clause, status in targets:
             self.counts[clause][status] += 1
             self.cells[(clause, meta.get("device", "-"), meta.get("dtype") or "-")][status] += 1
+
+    def _count_op(self, op: str, outcome: str, props: dict) -> None:
+        declined = props.get(DECLINED_KEY, {})
+        if outcome == "skip" and declined:
+            outcome = "declined"
+        self.ops[op][outcome] += 1
+        for reason, count in declined.items():
+            self.declined[op][reason] += count
+
+    def op_lines(self) -> list[str]:
+        """One line per op: how its tests ended, and what the backend declined and why."""
+        lines = []
+        for op in sorted(self.ops):
+            counter = self.ops[op]
+            ran = sum(counter[s] for s in ("pass", "fail", "xfail"))
+            parts = [f"ran {ran}"] + [f"{counter[s]} {s}" for s in ("fail", "xfail", "skip", "not-run") if counter[s]]
+            if self.declined.get(op):
+                reasons = "; ".join(f"{reason} ({n})" for reason, n in self.declined[op].most_common(3))
+                parts.append(f"declined {sum(self.declined[op].values())}: {reasons}")
+            lines.append(f"{op:22s} " + ", ".join(parts))
+        return lines
 
     @staticmethod
     def status(counter: Counter) -> str:
@@ -88,6 +126,9 @@ class ClauseReport:
         return {
             **header,
             "summary": dict(self.totals()),
+            "ops": {
+                op: {**self.ops[op], "declined_reasons": dict(self.declined.get(op, {}))} for op in sorted(self.ops)
+            },
             "clauses": {
                 c: {"status": s, **counter, "by_device_dtype": cells.get(c, {})} for c, s, counter in self.rows()
             },

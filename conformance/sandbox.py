@@ -255,14 +255,6 @@ def outcome_from_report(report: dict) -> Outcome:
 # The harness's side
 
 
-@dataclass(frozen=True)
-class InputInfo:
-    """What ``unsupported()`` sees of each input: its shape and dtype name."""
-
-    shape: tuple[int, ...]
-    dtype: str
-
-
 class _Declared:
     """A backend's declarations as the harness keeps them (copied once, so the backend cannot change them)."""
 
@@ -312,7 +304,7 @@ def _worker_main(connection, backend_name: str, profile: str) -> None:
     try:
         backend = resolve(backend_name)
         if hasattr(backend, "active_profile"):
-            backend.active_profile = profile
+            backend.active_profile = profile or backend.profile or "spec"
         service = BackendService(backend)
         info = service.info()
     except BackendError as error:
@@ -354,7 +346,7 @@ class SandboxedBackend(_Declared):
 
     isolation = "process"
 
-    def __init__(self, backend_name: str, profile: str, time_limit: float) -> None:
+    def __init__(self, backend_name: str, profile: str | None, time_limit: float) -> None:
         if not (math.isfinite(time_limit) and time_limit > 0):
             raise ValueError(f"time_limit must be a positive finite number of seconds, got {time_limit!r}")
         self.backend_name, self.profile_asked, self.time_limit = backend_name, profile, time_limit

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
-from ..backend import Result, TorchModuleBackend
-from ..context import Context
+from reference.compat import legacy
+
+from ..backend import InputInfo, Result, TorchModuleBackend
+from ..context import PROFILE_REFERENCES, Context
 from ..golden import cases as golden_cases
 from ..golden import generate
 from ..judge import Outcome, compare_tensor, returned_problem
 from ..ops import OPS
 from ..sandbox import CallFailedError
-from ..tensors import encode
+from ..tensors import DTYPE_NAMES, encode
 from .strategies import MAIN_CLAUSES
 
 
@@ -31,10 +34,14 @@ class PropertyFailedError(AssertionError):
     """A property failure whose message (with the example as a vector) is built only when shown.
 
     Hypothesis raises it for every failing example while it shrinks; only the last, smallest one is printed.
+    ``kind`` is the kind of check that failed (``conformance.checks``), which decides the clauses it names.
     """
 
-    def __init__(self, context: Context, op: str, params: dict, inputs: dict, problem: str, test: str) -> None:
+    def __init__(
+        self, context: Context, op: str, params: dict, inputs: dict, problem: str, test: str, kind: str = "value"
+    ) -> None:
         super().__init__(problem)
+        self.kind = kind
         self.details = (context, op, params, inputs, problem, test)
 
     def __str__(self) -> str:
@@ -48,14 +55,52 @@ class PropertyFailedError(AssertionError):
         )
 
 
-def fail(context: Context, op: str, params: dict, inputs: dict, problem: str, test: str) -> None:
+def fail(context: Context, op: str, params: dict, inputs: dict, problem: str, test: str, kind: str = "value") -> None:
     """Raise with the problem, the example as a YAML vector, and a command that reruns it."""
-    raise PropertyFailedError(context, op, params, inputs, problem, test)
+    mark(context, kind, "fail")
+    raise PropertyFailedError(context, op, params, inputs, problem, test, kind)
+
+
+def mark(context: Context, kind: str, status: str = "pass") -> None:
+    """Note that a check of ``kind`` ran in this test (a failure sticks)."""
+    state = context.current
+    if state is not None and state.checked.get(kind) != "fail":
+        state.checked[kind] = status
+
+
+def input_infos(inputs: dict) -> dict[str, InputInfo]:
+    return {name: InputInfo(tuple(t.shape), DTYPE_NAMES.get(t.dtype, str(t.dtype))) for name, t in inputs.items()}
+
+
+DECLINE_STREAK = 6  # declined draws in a row, with none accepted yet, after which a property test skips
+
+
+def admit(context: Context, op: str, params: dict, inputs: dict, device: str) -> None:
+    """Go on only with a case the backend accepts: a declined Hypothesis draw is rejected (another is drawn);
+    a test whose first draws are all declined skips, so it never passes on nothing.
+    """
+    from hypothesis import currently_in_test_context, reject
+
+    record = inputs[OPS[op].differentiable]
+    dtype = DTYPE_NAMES.get(record.dtype, str(record.dtype))
+    reason = context.backend.unsupported(op, params, device, dtype, inputs=input_infos(inputs))
+    state = context.current
+    if reason is None:
+        if state is not None:
+            state.accepted += 1
+        return
+    if state is not None:
+        state.declined[reason] += 1
+    in_hypothesis = currently_in_test_context()
+    if not in_hypothesis or state is None or (state.accepted == 0 and sum(state.declined.values()) >= DECLINE_STREAK):
+        pytest.skip(f"declined: {reason}")
+    reject()
 
 
 def call(context: Context, op: str, params: dict, inputs: dict, device: str, cotangent=None) -> Outcome:
-    """One sandboxed call of the backend on ``device`` (inputs travel as CPU tensors)."""
+    """One sandboxed call of the backend on ``device`` (inputs travel as CPU tensors), if it accepts the case."""
     params, inputs = on_device(params, inputs, "cpu")
+    admit(context, op, params, inputs, device)
     return context.backend.call(op, params, inputs, None if cotangent is None else cotangent.cpu(), device)
 
 
@@ -68,25 +113,59 @@ def run(context: Context, op: str, params: dict, inputs: dict, device: str, test
         name = getattr(outcome.error, "type_name", type(outcome.error).__name__)
         fail(context, op, params, inputs, f"{op} raised {name}: {outcome.error}\n{outcome.trace}", test)
     if outcome.mutated:
-        fail(
-            context, op, params, inputs, f"{op} modified its input(s) {list(outcome.mutated)} in place (SHARED-8)", test
-        )
+        problem = f"{op} modified its input(s) {list(outcome.mutated)} in place (SHARED-8)"
+        fail(context, op, params, inputs, problem, test, "mutation")
+    mark(context, "mutation")
     if outcome.kernel_ran is False:
-        fail(context, op, params, inputs, "the kernel-call counter did not move: the backend fell back", test)
+        fail(context, op, params, inputs, "the kernel-call counter did not move: the backend fell back", test, "kernel")
     for slot in ("value", "grad"):
         problem = returned_problem(slot, outcome.returned.get(slot), device)
         if problem:
-            fail(context, op, params, inputs, problem, test)
+            fail(context, op, params, inputs, problem, test, "device" if " on " in problem else "value")
+    mark(context, "device")
     return outcome.result
 
 
-def reference_result(context: Context, op: str, params: dict, inputs: dict, cotangent) -> Result | Exception:
-    backend = TorchModuleBackend(context.property_reference, name="reference")
+def reference_result(
+    context: Context, op: str, params: dict, inputs: dict, cotangent, profile: str | None = None
+) -> Result | Exception:
+    """The reference's result on CPU (of ``profile``, default the one properties compare against)."""
+    module = PROFILE_REFERENCES[profile] if profile else context.property_reference
+    backend = TorchModuleBackend(module, name="reference")
     params, inputs = on_device(params, inputs, "cpu")
     try:
         return backend.run(op, params, {k: v.clone() for k, v in inputs.items()}, cotangent)
     except Exception as error:  # the reference rejects this input; the backend must too
         return error
+
+
+def legacy_explanation(context: Context, op: str, params: dict, inputs: dict, cotangent, got: Result) -> list[str]:
+    """Under ``spec``: the LB ids that explain ``got``, if it is what snnTorch 1.0.0 computes here; else ``[]``."""
+    if context.profile != "spec" or context.property_profile != "spec":
+        return []
+    with legacy.recording() as noted:
+        ref = reference_result(context, op, params, inputs, cotangent, "snntorch-1.0")
+    if isinstance(ref, Exception) or not noted:
+        return []
+    if close_problem("value", got.value, ref.value) is not None:
+        return []
+    comparable_grads = cotangent is not None and ref.grad is not None and got.grad is not None
+    if comparable_grads and close_problem("gradient", got.grad, ref.grad) is not None:
+        return []
+    return sorted(noted)
+
+
+def close_problem(label: str, got: torch.Tensor, want: torch.Tensor, tolerance: dict | None = None) -> str | None:
+    return compare_tensor(label, got.detach().cpu(), encode(want.detach().cpu()), tolerance)
+
+
+def problem_kind(problem: str, default: str = "value") -> str:
+    """The kind of check a :func:`compare_tensor` message reports."""
+    if ": dtype " in problem.split("\n")[0]:
+        return "dtype"
+    if ": shape " in problem.split("\n")[0]:
+        return "shape"
+    return default
 
 
 def assert_close(
@@ -99,10 +178,14 @@ def assert_close(
     want: torch.Tensor,
     test: str,
     tolerance: dict | None = None,
+    kind: str = "value",
 ) -> None:
-    problem = compare_tensor(label, got.detach().cpu(), encode(want.detach().cpu()), tolerance)
+    """Fail unless ``got`` matches ``want``: dtype, shape and values (a ``kind`` check; dtype and shape have theirs)."""
+    problem = close_problem(label, got, want, tolerance)
     if problem:
-        fail(context, op, params, inputs, problem, test)
+        fail(context, op, params, inputs, problem, test, problem_kind(problem, kind))
+    for passed in ("dtype", "shape", kind):
+        mark(context, passed)
 
 
 def cotangent_like(value: torch.Tensor) -> torch.Tensor:

@@ -14,9 +14,21 @@ from hypothesis import strategies as st
 
 from ..context import Context
 from ..ops import ESTIMATORS, LOSSES
+from ..plugin import record_legacy
 from ..sandbox import CallFailedError
 from . import strategies as S
-from .helpers import assert_close, call, cotangent_like, fail, reference_result, run
+from .helpers import (
+    assert_close,
+    call,
+    close_problem,
+    cotangent_like,
+    fail,
+    legacy_explanation,
+    mark,
+    problem_kind,
+    reference_result,
+    run,
+)
 from .strategies import MAIN_CLAUSES
 
 ALL_OPS = (*LOSSES, *ESTIMATORS)
@@ -36,10 +48,15 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("device", devices)
 
 
-def _skip_unsupported(conformance: Context, op: str, device: str, dtype: str = "float32") -> None:
-    reason = conformance.backend.unsupported(op, {}, device, dtype)
-    if reason:
-        pytest.skip(reason)
+def _skip_unsupported(conformance: Context, op: str, device: str, dtype: str | None = None) -> None:
+    """Skip at once what the backend's declarations exclude; each drawn case is then asked about (helpers.admit)."""
+    backend = conformance.backend
+    if op not in backend.ops:
+        pytest.skip(f"declined: {backend.name} does not implement {op}")
+    if torch.device(device).type not in backend.devices:
+        pytest.skip(f"declined: {backend.name} does not run on {device}")
+    if dtype is not None and dtype not in backend.dtypes:
+        pytest.skip(f"declined: {backend.name} does not support {dtype} records")
 
 
 def _compare_with_reference(conformance: Context, op: str, params: dict, inputs: dict, device: str, test: str) -> None:
@@ -48,18 +65,31 @@ def _compare_with_reference(conformance: Context, op: str, params: dict, inputs:
         outcome = call(conformance, op, params, inputs, device)
         if outcome.error is None:
             problem = f"the reference raises {type(ref).__name__}: {ref}; the backend returns a value"
-            fail(conformance, op, params, inputs, problem, test)
+            fail(conformance, op, params, inputs, problem, test, "error")
         if isinstance(outcome.error, CallFailedError):
-            fail(conformance, op, params, inputs, f"the call failed: {outcome.error}", test)
+            fail(conformance, op, params, inputs, f"the call failed: {outcome.error}", test, "error")
+        mark(conformance, "error")
         return  # both reject the input
     cotangent = cotangent_like(ref.value) if op in conformance.backend.differentiable_ops else None
     ref = reference_result(conformance, op, params, inputs, cotangent)
     got = run(conformance, op, params, inputs, device, test, None if cotangent is None else cotangent.to(device))
-    assert_close(conformance, op, params, inputs, "value", got.value, ref.value, test)
+    problems = [(problem_kind(p), p) for p in [close_problem("value", got.value, ref.value)] if p]
     if cotangent is not None and ref.grad is not None:
         if got.grad is None:
-            fail(conformance, op, params, inputs, "no gradient returned", test)
-        assert_close(conformance, op, params, inputs, "gradient", got.grad, ref.grad, test)
+            problems.append(("gradient", "no gradient returned"))
+        else:
+            problem = close_problem("gradient", got.grad, ref.grad)
+            problems += [("gradient", problem)] if problem else []
+    if problems:
+        explained = legacy_explanation(conformance, op, params, inputs, cotangent, got)
+        if explained:
+            record_legacy(conformance.current.item, explained)
+            pytest.xfail(f"legacy behaviour {', '.join(explained)}: matches snnTorch 1.0.0, not the spec")
+        for kind, _ in problems:
+            mark(conformance, kind, "fail")
+        fail(conformance, op, params, inputs, "\n".join(p for _, p in problems), test, problems[0][0])
+    for kind in ("value", "dtype", "shape", *(["gradient"] if cotangent is not None and ref.grad is not None else [])):
+        mark(conformance, kind)
 
 
 def _plain_case(op: str):

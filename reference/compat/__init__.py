@@ -23,6 +23,7 @@ from .legacy import (
     lb7_population_neuron_weight,
     lb8_step_targets,
     mse,
+    note,
 )
 from .spike_time import FirstSpike, MultiSpike, SpikeTime, Tolerance
 
@@ -179,6 +180,7 @@ class mse_temporal_loss:
         loss = mse(spk_time / num_steps, target_time / num_steps, reduction)
         if self.weight is not None:
             index = target_time if self.spk_time_fn.target_is_time else targets  # LB-11: times index the weight
+            note("LB-11", self.spk_time_fn.target_is_time)
             loss = lb4_weight_last_axis(loss, self.weight, index)
             loss = loss.mean() if self.reduction == "mean" else loss
         return loss

@@ -2,20 +2,49 @@
 
 Each function reproduces one behaviour of snnTorch 1.0.0 that the ``spec``
 profile corrects, named after its id, so the spec path never carries them.
+
+Each also *notes* its id, while :func:`recording` is active, exactly when it makes
+this call depart from the spec, so the conformance harness can say which legacy
+behaviours explain a difference between a backend and the spec reference.
 """
 
 from __future__ import annotations
+
+import contextlib
+import contextvars
+from collections.abc import Iterator
 
 import torch
 import torch.nn.functional as F
 
 from ..checks import check_reduction
 
+_NOTED: contextvars.ContextVar[set[str] | None] = contextvars.ContextVar("legacy_noted", default=None)
+
+
+@contextlib.contextmanager
+def recording() -> Iterator[set[str]]:
+    """Collect the ids of the legacy behaviours that changed the calls made inside the block."""
+    noted: set[str] = set()
+    token = _NOTED.set(noted)
+    try:
+        yield noted
+    finally:
+        _NOTED.reset(token)
+
+
+def note(lb_id: str, applies: bool = True) -> None:
+    """Record that legacy behaviour ``lb_id`` applied to the current call (when ``applies``)."""
+    noted = _NOTED.get()
+    if noted is not None and applies:
+        noted.add(lb_id)
+
 
 def lb1_clamped_class_targets(labels: torch.Tensor, num_classes: int, on_target, off_target) -> torch.Tensor:
     """LB-1: ``spikegen.targets_convert``: float32; when ``on > off`` the off entries are ``max(0, off)``."""
     if bool(torch.max(labels > num_classes - 1)):
         raise Exception(f"target [{torch.max(labels)}] is out of bounds for ``num_classes`` [{num_classes}]")
+    note("LB-1", on_target > off_target and off_target < 0)
     onehot = torch.zeros(len(labels), num_classes, dtype=torch.float32, device=labels.device)
     onehot = onehot.scatter(1, lb12_truncated_labels(labels).unsqueeze(-1), 1)
     if on_target > off_target:
@@ -30,6 +59,7 @@ def lb2_float32_population_code(record: torch.Tensor, num_classes, num_outputs: 
     if num_outputs % num_classes:
         raise Exception(f"``num_outputs {num_outputs} must be a factor of num_classes {num_classes}.")
     size = num_outputs // num_classes
+    note("LB-2", record.dtype != torch.float32)
     # One slice per class, as upstream: slice gradients are summed, which turns -0.0 into +0.0.
     block_sums = [record[:, :, c * size : (c + 1) * size].sum(-1).sum(0) for c in range(num_classes)]
     return torch.stack(block_sums, dim=-1).to(torch.float32)
@@ -39,48 +69,58 @@ def lb2_float32_step_sum(step_losses, shape, device) -> torch.Tensor:
     """LB-2: per-step losses added one step at a time into a float32 accumulator of ``shape``."""
     total = torch.zeros(shape, dtype=torch.float32, device=device)
     for step_loss in step_losses:
+        note("LB-2", step_loss.dtype != torch.float32)
         total += step_loss
     return total
 
 
 def lb3_one_element_shape(reduction: str, weight) -> tuple[int, ...] | int:
     """LB-3: the accumulator of ``ce_rate_loss``/``mse_membrane_loss`` is ``[1]`` when reduced without weight."""
-    return 1 if (weight is None and reduction in ("mean", "sum")) else -1
+    one_element = weight is None and reduction in ("mean", "sum")
+    note("LB-3", one_element)
+    return 1 if one_element else -1
 
 
 def lb4_weight_last_axis(loss: torch.Tensor, weight: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
     """LB-4/LB-11: ``loss * weight[index]``, broadcast against the *last* axis of ``loss``."""
+    note("LB-4")
     return loss * weight[index]
 
 
 def lb5_weighted_reduce(loss: torch.Tensor, reduction: str, weight) -> torch.Tensor:
     """LB-5/LB-6: with ``weight``, only ``'mean'`` reduces; ``'sum'`` (or any other string) is unreduced."""
+    note("LB-5", weight is not None and reduction != "mean")
     return loss.mean() if (weight is not None and reduction == "mean") else loss
 
 
 def lb6_reduction(reduction: str, weight) -> str:
     """LB-6: an invalid ``reduction`` is accepted when ``weight`` is set (torch would reject it otherwise)."""
+    note("LB-6", weight is not None and reduction not in ("mean", "sum", "none"))
     return reduction if weight is not None else check_reduction(reduction)
 
 
 def lb7_population_neuron_weight(weight: torch.Tensor, num_classes, num_outputs: int) -> torch.Tensor:
     """LB-7: ``ce_rate_loss(population_code=True)``: a per-*neuron* float32 weight from ``weight[0]``, ``weight[1]``."""
+    note("LB-7")
     first_block = int(num_outputs / num_classes)
     return torch.Tensor([weight[0] if n < first_block else weight[1] for n in range(num_outputs)]).to(weight.device)
 
 
 def lb8_step_targets(target_rows: torch.Tensor, step: int) -> torch.Tensor:
     """LB-8: ``time_var_targets=True`` takes the target row of *sample* ``step`` for every sample."""
+    note("LB-8")
     return target_rows[step]
 
 
 def lb9_zero_whole_steps(spk_rec: torch.Tensor, times: torch.Tensor) -> None:
     """LB-9: after each pass, zero every time step that was the n-th spike time of *any* neuron (in place)."""
+    note("LB-9")
     spk_rec[torch.unique(times.long())] = 0
 
 
 def lb9_assign_backward(grad: torch.Tensor, times: torch.Tensor, grad_output: torch.Tensor) -> torch.Tensor:
     """LB-9: the MultiSpike backward *assigns* ``-g[f]`` per spike f in order, so the last f wins on a shared step."""
+    note("LB-9")
     for spike in range(times.size(0)):
         grad.scatter_(0, times[spike : spike + 1].long(), -grad_output[spike : spike + 1])
     return grad
@@ -88,6 +128,7 @@ def lb9_assign_backward(grad: torch.Tensor, times: torch.Tensor, grad_output: to
 
 def lb12_truncated_labels(targets: torch.Tensor) -> torch.Tensor:
     """LB-12: the MSE family accepts any numeric labels and truncates them to int64."""
+    note("LB-12", targets.is_floating_point())
     return targets.type(torch.int64)
 
 
@@ -97,6 +138,7 @@ def lb14_first_spike_onehot(first_step: torch.Tensor, record_shape: torch.Size, 
     onehot = onehot.scatter_(0, first_step.unsqueeze(0), 1.0)
     if len(record_shape) <= 3:
         return onehot
+    note("LB-14")
     row_hit = onehot.flatten(3).amax(-1)
     return row_hit.reshape(row_hit.shape + (1,) * (len(record_shape) - 3)).expand(record_shape).clone()
 

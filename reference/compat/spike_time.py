@@ -12,7 +12,7 @@ import torch
 import torch.nn as nn
 
 from ..spike_time import first_spike_step
-from .legacy import lb1_clamped_class_targets, lb9_assign_backward, lb9_zero_whole_steps, lb14_first_spike_onehot
+from .legacy import lb1_clamped_class_targets, lb9_assign_backward, lb9_zero_whole_steps, lb14_first_spike_onehot, note
 
 
 def first_spike_value(spk_rec: torch.Tensor) -> torch.Tensor:
@@ -106,6 +106,7 @@ class SpikeTime(nn.Module):
         num_steps, num_outputs = spk_out.size(0), spk_out.size(-1)
         if self.target_is_time:
             targets = targets.clone()  # LB-10: upstream rewrites the caller's tensor in place
+            note("LB-10", bool((targets < 0).any()))
         else:
             targets = self.labels_to_spike_times(targets, num_outputs)
         targets = torch.where(targets < 0, num_steps + targets, targets)
