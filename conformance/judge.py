@@ -23,26 +23,50 @@ def tolerance_for(dtype_name: str, override: dict | None) -> dict:
 
 def compare_tensor(label: str, got: torch.Tensor, expected: dict, override: dict | None) -> str | None:
     """Why ``got`` does not match the encoded ``expected`` tensor, or ``None``."""
-    want = decode(expected)
-    got_dtype = DTYPE_NAMES.get(got.dtype, str(got.dtype))
-    if got_dtype != expected["dtype"]:
-        return f"{label}: dtype {got_dtype}, expected {expected['dtype']}"
-    if list(got.shape) != expected["shape"]:
-        return f"{label}: shape {list(got.shape)}, expected {expected['shape']}"
-    a, b = got.detach().cpu().double(), want.double()
-    expected_finite, got_finite = torch.isfinite(b), torch.isfinite(a)
-    bad = expected_finite & ~got_finite
+    return compare_with(label, got, decode(expected), override)
+
+
+def compare_with(label: str, got: torch.Tensor, want: torch.Tensor, override: dict | None = None) -> str | None:
+    """Why ``got`` does not match ``want`` (dtype, shape, then values within the dtype's tolerance), or ``None``.
+
+    A value mismatch is summarised, whatever the size: how many elements differ, the worst
+    five with their indices, and the largest absolute and relative errors.
+    """
+    got_dtype, want_dtype = (DTYPE_NAMES.get(t.dtype, str(t.dtype)) for t in (got, want))
+    if got_dtype != want_dtype:
+        return f"{label}: dtype {got_dtype}, expected {want_dtype}"
+    if got.shape != want.shape:
+        return f"{label}: shape {list(got.shape)}, expected {list(want.shape)}"
+    a, b = got.detach().cpu().double(), want.detach().cpu().double()
+    bad = torch.isfinite(b) & ~torch.isfinite(a)
     if bool(bad.any()):
         index = tuple(int(i) for i in bad.nonzero()[0])
         return f"{label}: non-finite {a[index].item()} at index {list(index)} where the spec expects {b[index].item()}"
-    tol = tolerance_for(expected["dtype"], override)
-    if torch.allclose(a, b, rtol=tol["rtol"], atol=tol["atol"], equal_nan=True):
+    tol = tolerance_for(want_dtype, override)
+    close = torch.isclose(a, b, rtol=tol["rtol"], atol=tol["atol"], equal_nan=True)
+    if bool(close.all()):
         return None
+    return _mismatch_summary(label, a, b, ~close, tol, want_dtype)
+
+
+def _mismatch_summary(label: str, a: torch.Tensor, b: torch.Tensor, wrong: torch.Tensor, tol: dict, dtype: str) -> str:
     diff = (a - b).abs().nan_to_num(nan=float("inf"))
-    index = tuple(int(i) for i in (diff == diff.max()).nonzero()[0]) if diff.numel() else ()
-    return (
-        f"{label}: max |difference| {diff.max().item():.6g} at index {list(index)} "
-        f"(got {a[index].item()!r}, expected {b[index].item()!r}; rtol {tol['rtol']}, atol {tol['atol']})"
+    relative = diff / b.abs().clamp(min=1e-300)
+    flat = torch.where(wrong.reshape(-1), diff.reshape(-1), torch.full_like(diff.reshape(-1), -1.0))
+    worst = torch.topk(flat, min(5, int(wrong.sum()))).indices
+    rows = []
+    for position in worst.tolist():
+        index = [int(i) for i in torch.unravel_index(torch.tensor(position), a.shape)] if a.dim() else []
+        rows.append(
+            f"    at {index}: got {a.reshape(-1)[position].item()!r}, expected {b.reshape(-1)[position].item()!r}"
+        )
+    return "\n".join(
+        [
+            f"{label}: {int(wrong.sum())} of {wrong.numel()} elements differ (shape {list(a.shape)}, {dtype}); "
+            f"max abs error {diff[wrong].max().item():.6g}, max rel error {relative[wrong].max().item():.6g} "
+            f"(rtol {tol['rtol']}, atol {tol['atol']}); worst:",
+            *rows,
+        ]
     )
 
 

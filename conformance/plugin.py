@@ -272,6 +272,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         "backend": context.backend_name,
         "backend_version": context.backend.describe(),
         "profile": context.profile,
+        "profile_reason": context.profile_reason,
         "devices": context.devices,
         "spec_version": golden.SPEC_VERSION,
     }

@@ -284,7 +284,10 @@ class InProcessBackend(_Declared):
         self._adopt(self.service.info())
 
     def unsupported(self, op: str, params: dict, device: str, dtype: str | None, inputs: dict | None = None):
-        return self.service.unsupported(op, params, device, dtype, inputs)
+        try:
+            return self.service.unsupported(op, params, device, dtype, inputs)
+        except Exception as error:
+            raise DeclarationError(_declaration_message(BackendRaisedError.from_exception(error))) from None
 
     def call(self, op: str, params: dict, inputs: dict, cotangent, device: str) -> Outcome:
         return outcome_from_report(self.service.run(op, params, inputs, cotangent, device))
@@ -472,7 +475,10 @@ class SandboxedBackend(_Declared):
         return f"backend declared hung after {HANG_LIMIT} time-outs (each: {self.last_hang}); this call was not made"
 
     def unsupported(self, op: str, params: dict, device: str, dtype: str | None, inputs: dict | None = None):
-        return self._request("unsupported", op, _on_cpu(params), device, dtype, inputs)
+        try:
+            return self._request("unsupported", op, _on_cpu(params), device, dtype, inputs)
+        except BackendRaisedError as error:
+            raise DeclarationError(_declaration_message(error)) from None
 
     def call(self, op: str, params: dict, inputs: dict, cotangent, device: str) -> Outcome:
         try:
@@ -484,6 +490,14 @@ class SandboxedBackend(_Declared):
 
 def _on_cpu(mapping: dict) -> dict:
     return {k: _cpu(v) for k, v in mapping.items()}
+
+
+class DeclarationError(AssertionError):
+    """The backend's ``unsupported()`` raised: the test fails with what it raised."""
+
+
+def _declaration_message(error: BackendRaisedError) -> str:
+    return f"the backend's unsupported() raised {error.type_name}: {error.message}\n{error.trace}"
 
 
 class SandboxStartError(Exception):

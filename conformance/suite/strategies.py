@@ -39,24 +39,37 @@ def dims(max_steps: int = 8, max_batch: int = 4, max_outputs: int = 5, min_batch
     return st.tuples(st.integers(1, max_steps), st.integers(min_batch, max_batch), st.integers(1, max_outputs))
 
 
-def spike_record(shape) -> st.SearchStrategy[torch.Tensor]:
-    return arrays(np.float32, shape, elements=st.sampled_from([0.0, 1.0])).map(torch.from_numpy)
+RECORD_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
+LABEL_DTYPES = (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8)  # every integer dtype SHARED-2 allows
 
 
-def membrane_record(shape) -> st.SearchStrategy[torch.Tensor]:
+def record_dtypes() -> st.SearchStrategy[torch.dtype]:
+    return st.sampled_from(RECORD_DTYPES)
+
+
+def spike_record(shape, dtype: torch.dtype = torch.float32) -> st.SearchStrategy[torch.Tensor]:
+    return arrays(np.float32, shape, elements=st.sampled_from([0.0, 1.0])).map(lambda a: torch.from_numpy(a).to(dtype))
+
+
+def membrane_record(shape, dtype: torch.dtype = torch.float32) -> st.SearchStrategy[torch.Tensor]:
     return arrays(np.int16, shape, elements=st.integers(-64, 64)).map(
-        lambda a: torch.from_numpy(a.astype(np.float32) / 16)
+        lambda a: (torch.from_numpy(a.astype(np.float32)) / 16).to(dtype)
     )
 
 
-def labels(batch: int, classes: int) -> st.SearchStrategy[torch.Tensor]:
-    return arrays(np.int64, (batch,), elements=st.integers(0, classes - 1)).map(torch.from_numpy)
+def labels(batch: int, classes: int, dtype: torch.dtype = torch.int64) -> st.SearchStrategy[torch.Tensor]:
+    return arrays(np.int64, (batch,), elements=st.integers(0, classes - 1)).map(lambda a: torch.from_numpy(a).to(dtype))
 
 
-def class_weight(classes: int) -> st.SearchStrategy[torch.Tensor]:
+def class_weight(classes: int, dtype: torch.dtype = torch.float32) -> st.SearchStrategy[torch.Tensor]:
     return arrays(np.int16, (classes,), elements=st.integers(2, 16)).map(
-        lambda a: torch.from_numpy(a.astype(np.float32) / 8)
+        lambda a: (torch.from_numpy(a.astype(np.float32)) / 8).to(dtype)
     )
+
+
+# Targets and rates over the whole real range: negative, zero, above 1, integers and floats (exact in float16).
+LEVELS = st.sampled_from([-2, -1, -0.5, 0, 0.25, 0.5, 1, 1.25, 2, 3])
+RATES = st.sampled_from([-0.5, 0, 0.1, 0.25, 0.29, 0.5, 0.57, 0.75, 1, 1.5])
 
 
 @st.composite
@@ -67,9 +80,15 @@ def loss_case(
     population: bool | None = None,
     min_batch: int = 1,
     reductions=("mean", "sum", "none"),
+    dtypes: bool = True,
 ):
-    """``(params, inputs)`` for a loss; ``weighted``/``population`` force a choice when not ``None``."""
+    """``(params, inputs)`` for a loss; ``weighted``/``population`` force a choice when not ``None``.
+
+    ``dtypes``: draw the record's float dtype and the labels' integer dtype too (else float32, int64).
+    """
     T, B, N = draw(dims(min_batch=min_batch))
+    dtype = draw(record_dtypes()) if dtypes else torch.float32
+    label_dtype = draw(st.sampled_from(LABEL_DTYPES)) if dtypes else torch.int64
     params = {"reduction": draw(st.sampled_from(reductions))}
     classes = N
     if op in ("ce_rate_loss", "ce_count_loss", "mse_count_loss") and (
@@ -79,13 +98,9 @@ def loss_case(
         N = classes * draw(st.integers(1, 3))
         params.update(population_code=True, num_classes=classes)
     if op == "mse_count_loss":
-        params.update(
-            correct_rate=draw(st.sampled_from([1, 0.75, 0.5, 0.29, 0.57])),
-            incorrect_rate=draw(st.sampled_from([0, 0.1, 0.25])),
-        )
+        params.update(correct_rate=draw(RATES), incorrect_rate=draw(RATES))
     if op == "mse_membrane_loss":
-        on, off = draw(st.sampled_from([(1, 0), (1.25, 0.5), (-1, 1), (0, 1)]))
-        params.update(on_target=on, off_target=off)
+        params.update(on_target=draw(LEVELS), off_target=draw(LEVELS))
     if op == "mse_temporal_loss":
         params.update(
             on_target=draw(st.integers(0, T - 1)),
@@ -95,23 +110,25 @@ def loss_case(
     if op == "ce_temporal_loss":
         params["inverse"] = draw(st.sampled_from(["negate", "reciprocal"]))
     if weighted or (weighted is None and draw(st.booleans())):
-        params["weight"] = draw(class_weight(classes))
+        params["weight"] = draw(class_weight(classes, dtype))
     shape = (T, B, N)
-    record = draw(membrane_record(shape) if op in MEMBRANE_OPS else spike_record(shape))
-    inputs = {RECORD_NAME.get(op, "spk_out"): record, "targets": draw(labels(B, classes))}
+    record = draw(membrane_record(shape, dtype) if op in MEMBRANE_OPS else spike_record(shape, dtype))
+    inputs = {RECORD_NAME.get(op, "spk_out"): record, "targets": draw(labels(B, classes, label_dtype))}
     return params, inputs
 
 
 @st.composite
-def estimator_case(draw, op: str):
+def estimator_case(draw, op: str, dtypes: bool = True):
     T, B, N = draw(dims())
+    dtype = draw(record_dtypes()) if dtypes else torch.float32
     if op == "tolerance":
         times = arrays(np.int16, (B, N), elements=st.integers(0, T - 1)).map(
-            lambda a: torch.from_numpy(a.astype(np.float32))
+            lambda a: torch.from_numpy(a.astype(np.float32)).to(dtype)
         )
-        return {"tolerance": draw(st.sampled_from([0, 1, 2, 2.5]))}, {"spk_time": draw(times), "target": draw(times)}
+        params = {"tolerance": draw(st.sampled_from([-1, 0, 1, 2, 2.5]))}
+        return params, {"spk_time": draw(times), "target": draw(times)}
     params = {"spk_count": draw(st.integers(1, 3))} if op == "multi_spike" else {}
-    return params, {"spk_rec": draw(spike_record((T, B, N)))}
+    return params, {"spk_rec": draw(spike_record((T, B, N), dtype))}
 
 
 def any_case(op: str, **kwargs):

@@ -14,8 +14,7 @@ from hypothesis import strategies as st
 
 from ..context import Context
 from ..ops import ESTIMATORS, LOSSES
-from ..plugin import record_legacy
-from ..sandbox import CallFailedError
+from ..sandbox import BackendRaisedError, CallFailedError
 from . import strategies as S
 from .helpers import (
     assert_close,
@@ -28,6 +27,8 @@ from .helpers import (
     problem_kind,
     reference_result,
     run,
+    verified,
+    xfail_legacy,
 )
 from .strategies import MAIN_CLAUSES
 
@@ -72,7 +73,12 @@ def _compare_with_reference(conformance: Context, op: str, params: dict, inputs:
         return  # both reject the input
     cotangent = cotangent_like(ref.value) if op in conformance.backend.differentiable_ops else None
     ref = reference_result(conformance, op, params, inputs, cotangent)
-    got = run(conformance, op, params, inputs, device, test, None if cotangent is None else cotangent.to(device))
+    outcome = call(conformance, op, params, inputs, device, cotangent)
+    if isinstance(outcome.error, BackendRaisedError):
+        explained = legacy_explanation(conformance, op, params, inputs, cotangent, outcome.error)
+        if explained:
+            xfail_legacy(conformance, explained)
+    got = verified(conformance, op, params, inputs, device, test, outcome)
     problems = [(problem_kind(p), p) for p in [close_problem("value", got.value, ref.value)] if p]
     if cotangent is not None and ref.grad is not None:
         if got.grad is None:
@@ -83,8 +89,7 @@ def _compare_with_reference(conformance: Context, op: str, params: dict, inputs:
     if problems:
         explained = legacy_explanation(conformance, op, params, inputs, cotangent, got)
         if explained:
-            record_legacy(conformance.current.item, explained)
-            pytest.xfail(f"legacy behaviour {', '.join(explained)}: matches snnTorch 1.0.0, not the spec")
+            xfail_legacy(conformance, explained)
         for kind, _ in problems:
             mark(conformance, kind, "fail")
         fail(conformance, op, params, inputs, "\n".join(p for _, p in problems), test, problems[0][0])
@@ -94,7 +99,9 @@ def _compare_with_reference(conformance: Context, op: str, params: dict, inputs:
 
 def _plain_case(op: str):
     """A case without class weights or population codes (where legacy behaviours live)."""
-    return S.loss_case(op, weighted=False, population=False) if op in LOSSES else S.estimator_case(op)
+    if op in LOSSES:
+        return S.loss_case(op, weighted=False, population=False, dtypes=False)
+    return S.estimator_case(op, dtypes=False)
 
 
 @pytest.mark.parametrize(
@@ -109,6 +116,38 @@ def test_matches_reference(conformance: Context, op: str, device: str, data) -> 
 
 
 ODD_AND_LARGE = [(1, 1, 1), (3, 5, 7), (61, 3, 33), (257, 17, 9)]
+SPIKE_TIME_OPS = ("first_spike", "multi_spike", "tolerance", "mse_temporal_loss", "ce_temporal_loss")
+LONG_RECORDS = [  # (T, dtype): times past int8 (127), uint8 (255) and int16 (32767); half precision to its exact range
+    (257, torch.bfloat16),
+    (257, torch.float16),
+    (32770, torch.float32),
+]
+
+
+@pytest.mark.parametrize("length", LONG_RECORDS, ids=lambda p: f"T{p[0]}-{str(p[1]).removeprefix('torch.')}")
+@pytest.mark.parametrize("op", ops_param(SPIKE_TIME_OPS, "SHARED-6"))
+def test_long_records(conformance: Context, op: str, device: str, length) -> None:
+    """Long records with late spikes and silent neurons: times past every narrow integer type, in every dtype."""
+    _skip_unsupported(conformance, op, device)
+    T, dtype = length
+    B, N = 2, 3
+    spikes = torch.zeros(T, B, N, dtype=dtype)
+    late = torch.tensor([[T - 2, 129, -1], [T // 2 + 1, -1, min(256, T - 4)]])  # -1: silent (shadow spike at T-1)
+    for b in range(B):
+        for n in range(N):
+            if late[b, n] >= 0:
+                spikes[late[b, n], b, n] = 1
+                spikes[min(T - 1, late[b, n] + 3), b, n] = 1  # a second spike for multi_spike
+    targets = torch.tensor([0, 2])
+    if op == "tolerance":
+        times = late.clamp(min=0).to(dtype) + 1
+        params, inputs = {"tolerance": 2}, {"spk_time": times, "target": late.clamp(min=0).to(dtype)}
+    elif op in ("first_spike", "multi_spike"):
+        params, inputs = ({"spk_count": 2} if op == "multi_spike" else {}), {"spk_rec": spikes}
+    else:
+        params = {"on_target": T - 5, "off_target": 7} if op == "mse_temporal_loss" else {}
+        inputs = {"spk_rec": spikes, "targets": targets}
+    _compare_with_reference(conformance, op, params, inputs, device, "test_long_records")
 
 
 @pytest.mark.parametrize("shape", ODD_AND_LARGE, ids=lambda s: "x".join(map(str, s)))
@@ -139,7 +178,7 @@ def test_odd_and_large_shapes(conformance: Context, op: str, device: str, shape)
 def test_reduction_consistency(conformance: Context, op: str, device: str, data) -> None:
     """'sum' is the sum of 'none', 'mean' its mean (unweighted)."""
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, reductions=("none",)))
+    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, reductions=("none",), dtypes=False))
     test = "test_reduction_consistency"
     per_item = run(conformance, op, params, inputs, device, test).value.double()
     for reduction, expected in (("sum", per_item.sum()), ("mean", per_item.mean())):
@@ -162,7 +201,9 @@ def test_reduction_consistency(conformance: Context, op: str, device: str, data)
 def test_batch_splitting(conformance: Context, op: str, device: str, data) -> None:
     """The per-sample loss of a batch is the concatenation of its halves' (unweighted, 'none')."""
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, min_batch=2, reductions=("none",)))
+    params, inputs = data.draw(
+        S.loss_case(op, weighted=False, population=False, min_batch=2, reductions=("none",), dtypes=False)
+    )
     record_name = next(k for k in inputs if k != "targets")
     batch = inputs["targets"].shape[0]
     split = data.draw(st.integers(1, batch - 1), label="split")
@@ -200,7 +241,7 @@ TIME_INVARIANT = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "mse_
 def test_time_permutation(conformance: Context, op: str, device: str, data) -> None:
     """Losses on counts, rates and maxima do not depend on the order of time steps."""
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False))
+    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, dtypes=False))
     record_name = next(k for k in inputs if k != "targets")
     steps = inputs[record_name].shape[0]
     order = torch.tensor(data.draw(st.permutations(range(steps)), label="order"))
@@ -211,7 +252,7 @@ def test_time_permutation(conformance: Context, op: str, device: str, data) -> N
 
 
 def _first_spike_after_padding(conformance, device, data, where: str) -> None:
-    params, inputs = data.draw(S.estimator_case("first_spike"))
+    params, inputs = data.draw(S.estimator_case("first_spike", dtypes=False))
     spikes = inputs["spk_rec"]
     pad = data.draw(st.integers(1, 4), label="pad")
     zeros = torch.zeros((pad, *spikes.shape[1:]))
@@ -258,7 +299,7 @@ CLASS_SYMMETRIC = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "ce_
 def test_class_permutation(conformance: Context, op: str, device: str, data) -> None:
     """Renaming the classes (permuting outputs and labels together) leaves every sample's loss unchanged."""
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, reductions=("none",)))
+    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, reductions=("none",), dtypes=False))
     record_name = next(k for k in inputs if k != "targets")
     outputs = inputs[record_name].shape[-1]
     order = torch.tensor(data.draw(st.permutations(range(outputs)), label="order"))
@@ -278,7 +319,7 @@ def test_population_code_equivalence(conformance: Context, device: str, data) ->
     """A population code equals the plain loss on the block sums."""
     op = "ce_count_loss"
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.loss_case(op, weighted=False, population=True))
+    params, inputs = data.draw(S.loss_case(op, weighted=False, population=True, dtypes=False))
     classes = params["num_classes"]
     pooled = inputs["spk_out"].unflatten(-1, (classes, -1)).sum(-1)
     plain = {k: v for k, v in params.items() if k not in ("population_code", "num_classes")}
@@ -298,6 +339,11 @@ def test_float32_matches_float64(conformance: Context, op: str, device: str, dat
     test = "test_float32_matches_float64"
     narrow_value = run(conformance, op, params, inputs, device, test).value
     wide_value = run(conformance, op, params, wide, device, test).value
+    for label, got, case in (("float32 result", narrow_value, inputs), ("float64 result", wide_value, wide)):
+        ref = reference_result(conformance, op, params, case, None)
+        if not isinstance(ref, Exception) and got.dtype != ref.value.dtype:
+            problem = f"{label}: dtype {str(got.dtype).removeprefix('torch.')}, expected {ref.value.dtype}"
+            fail(conformance, op, params, case, problem.replace("torch.", ""), test, "dtype")
     assert_close(
         conformance,
         op,
