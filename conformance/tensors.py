@@ -74,8 +74,30 @@ class FlowList(list):
     """A list written on as few lines as possible (YAML flow style)."""
 
 
+LARGE = 65536  # above this many elements, a sparse tensor is encoded as ``nonzero`` without a Python pass
+
+
+def _sparse_large(tensor: torch.Tensor) -> dict | None:
+    """The ``nonzero`` encoding of a large, mostly-zero tensor, found with torch (fast), or ``None``."""
+    flat = tensor.detach().cpu().reshape(-1)
+    if flat.numel() <= LARGE:
+        return None
+    mask = flat != 0
+    if flat.is_floating_point():
+        mask |= torch.isnan(flat)  # NaN is stored; -0.0 reads back as 0.0, as in the small-tensor encoding
+    positions = mask.nonzero().reshape(-1)
+    if 2 * positions.numel() >= flat.numel():
+        return None
+    values = _python_values(flat[positions].to(tensor.dtype))
+    pairs = FlowList([i, v] for i, v in zip(positions.tolist(), values, strict=True))
+    return {"dtype": DTYPE_NAMES[tensor.dtype], "shape": list(tensor.shape), "nonzero": pairs}
+
+
 def encode(tensor: torch.Tensor) -> dict:
     """The most compact of the three encodings (``data``, ``tile``, ``nonzero``)."""
+    sparse = _sparse_large(tensor)
+    if sparse is not None:
+        return sparse
     values = _python_values(tensor)
     encoded = {"dtype": DTYPE_NAMES[tensor.dtype], "shape": list(tensor.shape)}
     candidates = [("data", values)]

@@ -1,4 +1,4 @@
-"""``python -m conformance.golden {generate,check,validate}``: the golden-vector commands."""
+"""``python -m conformance.golden {generate,check,validate,coverage}``: the golden-vector commands."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import sys
 import warnings
 from pathlib import Path
 
-from . import drift, generate, validate
+from ..files import write_atomic
+from . import coverage, drift, generate, validate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -19,6 +20,8 @@ def main(argv: list[str] | None = None) -> int:
     check.add_argument("--dir", type=Path, default=generate.VECTOR_DIR, help="the files to compare (default: vectors/)")
     lint = commands.add_parser("validate", help="validate files against vectors/schema.json")
     lint.add_argument("paths", nargs="*", type=Path, help="files or folders to validate (default: the vectors folder)")
+    table = commands.add_parser("coverage", help="write the coverage matrix (op x dtype x labels x reduction)")
+    table.add_argument("--out", type=Path, default=None, help="Markdown file to write (default: print it)")
     args = parser.parse_args(argv)
     warnings.simplefilter("ignore")  # upstream-compatible code paths warn about broadcasting by design
 
@@ -33,6 +36,17 @@ def main(argv: list[str] | None = None) -> int:
         drifted = len({(c.file, c.case) for c in changes})
         print(f"{drifted} drifted case(s)" if changes else "no drift: the vectors match the reference")
         return 1 if changes else 0
+    if args.command == "coverage":
+        counts = coverage.vector_counts()
+        text = coverage.markdown(counts)
+        if args.out:
+            write_atomic(args.out, text)
+        else:
+            print(text)
+        empty = coverage.unexplained_empty_cells(counts)
+        for cell in empty:
+            print(f"EMPTY without a reason: {cell[:4]}")
+        return 1 if empty else 0
     problems = validate.validate(args.paths or None)
     for problem in problems:
         print(f"INVALID {problem}")

@@ -981,7 +981,109 @@ def tolerance() -> list[Case]:
     return out
 
 
-ALL = {
+def _long_record(T: int, dtype=F32) -> torch.Tensor:
+    """Two samples, three neurons: late spikes (past 127, 255 and 32767 where T allows) and a silent neuron."""
+    fires = {(0, 0): [T - 2], (0, 1): [min(129, T - 3), T - 1], (1, 0): [T // 2 + 1], (1, 2): [min(256, T - 4)]}
+    return _record(T, 2, 3, fires).to(dtype)
+
+
+LONG_T = 32770  # past int16's largest value
+NARROW_LABELS = (torch.int32, torch.int16, torch.int8, torch.uint8)
+CE_OPS = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "ce_temporal_loss")
+
+
+def coverage_cases(op: str) -> list[Case]:
+    """Cases that complete the coverage matrix: every record dtype, every label dtype, long records."""
+    return [*_dtype_cases(op), *_label_cases(op), *_long_cases(op)]
+
+
+def _dtype_cases(op: str) -> list[Case]:
+    if op not in ("ce_temporal_loss", "multi_spike", "tolerance", "first_spike", "mse_temporal_loss"):
+        return []
+    out = []
+    for dtype in (F64, F16, BF16):
+        name = str(dtype).removeprefix("torch.")
+        flags = ("float64",) if dtype == F64 else ("half_precision",)
+        if op == "tolerance":
+            times = (spikes(5, 2, 3, 0.5, seed=("tt", name)).argmax(0)).to(dtype)
+            target = torch.tensor([[0.0, 2.0, 4.0], [1.0, 3.0, 0.0]], dtype=dtype)
+            inputs, params, clauses = {"spk_time": times, "target": target}, {"tolerance": 2}, ("ST-TOL-1", "ST-TOL-2")
+        elif op in ("first_spike", "multi_spike"):
+            inputs = {"spk_rec": spikes(6, 2, 3, 0.3, dtype, ("dt", op, name))}
+            params = {"spk_count": 2} if op == "multi_spike" else {}
+            clauses = ("ST-MULTI-1", "ST-MULTI-2", "LB-9") if op == "multi_spike" else ("ST-FIRST-1", "ST-FIRST-2")
+        else:
+            inputs = {"spk_rec": spikes(6, 2, 3, 0.3, dtype, ("dt", op, name)), "targets": torch.tensor([2, 0])}
+            params = {"reduction": "none"}
+            clauses = ("TMP-CE-1", "TMP-CE-2") if op == "ce_temporal_loss" else ("TMP-MSE-1", "TMP-MSE-3", "LB-2")
+        out.append(Case(op, params, inputs, ("SHARED-6", *clauses), flags, f"a {name} record: the result is {name}"))
+    return out
+
+
+def _label_cases(op: str) -> list[Case]:
+    if op not in LOSS_RECORD:
+        return []
+    record = LOSS_RECORD[op]
+    x = (membrane if record == "mem_out" else spikes)(2, 4, 3, seed=("labels", op))
+    out = []
+    for dtype in NARROW_LABELS:
+        name = str(dtype).removeprefix("torch.")
+        y = torch.tensor([2, 0, 1, 2], dtype=dtype)
+        legacy = ("LB-16",) if op in CE_OPS and dtype != torch.uint8 else ()
+        legacy += ("LB-3", "LB-2") if op in ("ce_rate_loss", "mse_membrane_loss") else ()
+        legacy += ("LB-1",) if op == "mse_temporal_loss" else ()
+        out.append(
+            Case(
+                op,
+                {"reduction": "mean"},
+                {record: x, "targets": y},
+                ("SHARED-2", *legacy),
+                comment=f"{name} labels are read as their values (2, 0, 1, 2), not as 0",
+            )
+        )
+    return out
+
+
+def _long_cases(op: str) -> list[Case]:
+    if op not in ("first_spike", "multi_spike", "mse_temporal_loss", "ce_temporal_loss"):
+        return []
+    record = _long_record(LONG_T)
+    comment = f"T = {LONG_T}: late spikes past steps 127, 255 and 32767, and a silent neuron (shadow at T-1)"
+    if op == "first_spike":
+        half = _long_record(257, BF16)
+        return [
+            Case(op, {}, {"spk_rec": record}, ("ST-FIRST-1", "ST-FIRST-2"), ("silent_neurons",), comment),
+            Case(
+                op,
+                {},
+                {"spk_rec": half},
+                ("ST-FIRST-1", "ST-FIRST-2", "SHARED-6", "LB-18"),
+                ("half_precision", "silent_neurons"),
+                "bfloat16, T = 257: times up to 256 are exact; upstream computes T-1 in bfloat16 and gets 255",
+            ),
+        ]
+    if op == "multi_spike":
+        clauses = ("ST-MULTI-1", "ST-MULTI-2", "LB-9")
+        return [Case(op, {"spk_count": 2}, {"spk_rec": record}, clauses, ("multi_spike", "silent_neurons"), comment)]
+    params = {"reduction": "none"} if op == "ce_temporal_loss" else {"on_target": LONG_T - 5, "off_target": 300}
+    clauses = ("TMP-CE-1",) if op == "ce_temporal_loss" else ("TMP-MSE-1", "ST-TGT-1", "LB-1")
+    return [
+        Case(op, params, {"spk_rec": record, "targets": torch.tensor([0, 2])}, clauses, ("silent_neurons",), comment)
+    ]
+
+
+LOSS_RECORD = {
+    "ce_rate_loss": "spk_out",
+    "ce_count_loss": "spk_out",
+    "ce_max_membrane_loss": "mem_out",
+    "mse_count_loss": "spk_out",
+    "mse_membrane_loss": "mem_out",
+    "mse_temporal_loss": "spk_rec",
+    "ce_temporal_loss": "spk_rec",
+}
+
+
+_BY_OP = {
     "ce_rate_loss": ce_rate_loss,
     "ce_count_loss": ce_count_loss,
     "ce_max_membrane_loss": ce_max_membrane_loss,
@@ -993,3 +1095,5 @@ ALL = {
     "multi_spike": multi_spike,
     "tolerance": tolerance,
 }
+
+ALL = {op: (lambda op=op, make=make: [*make(), *coverage_cases(op)]) for op, make in _BY_OP.items()}

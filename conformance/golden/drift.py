@@ -7,6 +7,7 @@ shape, dtype, or a value or gradient beyond the case's tolerance.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -67,7 +68,28 @@ def _outcome_differences(profile: str, old: dict | None, new: dict | None, toler
     return [item for item in found if item]
 
 
+PROVENANCE = {"generator"}  # who generated the file (torch, numpy, python versions) may differ between machines
+
+
+def _canonical(document: dict) -> str:
+    """The document without provenance, as text that compares NaN equal to NaN."""
+    return json.dumps({k: v for k, v in document.items() if k not in PROVENANCE}, sort_keys=True)
+
+
 def compare(file: str, committed: dict, fresh: dict) -> list[Change]:
+    """Every difference between a committed document and its regeneration: header, tolerances, cases, values."""
+    changes = [
+        Change(file, "(header)", f"{key} {committed.get(key)!r} became {fresh.get(key)!r}")
+        for key in sorted((set(committed) | set(fresh)) - PROVENANCE - {"groups"})
+        if json.dumps(committed.get(key), sort_keys=True) != json.dumps(fresh.get(key), sort_keys=True)
+    ]
+    changes += _case_changes(file, committed, fresh)
+    if not changes and _canonical(committed) != _canonical(fresh):
+        changes.append(Change(file, "*", "the document differs from its regeneration (group parameters or layout)"))
+    return changes
+
+
+def _case_changes(file: str, committed: dict, fresh: dict) -> list[Change]:
     old = {case["id"]: case for _, case in iter_cases(committed)}
     new = {case["id"]: case for _, case in iter_cases(fresh)}
     changes = [Change(file, i, "removed from the regenerated vectors") for i in sorted(old.keys() - new.keys())]

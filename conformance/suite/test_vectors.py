@@ -60,7 +60,7 @@ def test_vector(conformance: Context, vector: Vector, device: str, request: pyte
         problems.append(Problem("gradient", message))
         ran.add("gradient")
     record_checks(request, checked_from(problems, ran), expects_error=invalid)
-    if problems and conformance.profile == "spec" and case["legacy"]:
+    if problems and conformance.legacy_is_expected and case["legacy"]:
         legacy = resolve(case["expected"], "snntorch-1.0")
         if legacy is not None and not judge(outcome, legacy, differentiated, case.get("tolerance"), spec, device)[0]:
             record_legacy(request, case["legacy"])

@@ -22,6 +22,7 @@ from .legacy import (
     lb6_reduction,
     lb7_population_neuron_weight,
     lb8_step_targets,
+    lb16_label_dtype,
     mse,
     note,
 )
@@ -66,7 +67,8 @@ class ce_rate_loss(LossFunctions):
         log_p_y = F.log_softmax(spk_out, dim=-1)
         reduction = self._intermediate_reduction()
         step_losses = (
-            F.nll_loss(log_p_y[step], targets, weight=weight, reduction=reduction) for step in range(num_steps)
+            F.nll_loss(log_p_y[step], lb16_label_dtype(targets), weight=weight, reduction=reduction)
+            for step in range(num_steps)
         )
         shape = lb3_one_element_shape(self.reduction, self.weight)
         shape = spk_out.size(1) if shape == -1 else shape
@@ -84,7 +86,9 @@ class ce_count_loss(LossFunctions):
 
     def _compute_loss(self, spk_out: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         log_p_y = F.log_softmax(self._class_counts(spk_out), dim=-1)
-        return F.nll_loss(log_p_y, targets, weight=self.weight, reduction=self._intermediate_reduction())
+        return F.nll_loss(
+            log_p_y, lb16_label_dtype(targets), weight=self.weight, reduction=self._intermediate_reduction()
+        )
 
 
 class ce_max_membrane_loss(LossFunctions):
@@ -96,7 +100,9 @@ class ce_max_membrane_loss(LossFunctions):
 
     def _compute_loss(self, mem_out: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         log_p_y = F.log_softmax(torch.max(mem_out, 0)[0], dim=-1)
-        return F.nll_loss(log_p_y, targets, weight=self.weight, reduction=self._intermediate_reduction())
+        return F.nll_loss(
+            log_p_y, lb16_label_dtype(targets), weight=self.weight, reduction=self._intermediate_reduction()
+        )
 
 
 class mse_count_loss(LossFunctions):
@@ -177,6 +183,7 @@ class mse_temporal_loss:
         spk_time, target_time = self.spk_time_fn(spk_rec, targets)
         num_steps = spk_rec.size(0)
         reduction = "none" if self.weight is not None else self.reduction
+        note("LB-1", target_time.dtype != spk_time.dtype)  # float32 target times, divided by T in float32
         loss = mse(spk_time / num_steps, target_time / num_steps, reduction)
         if self.weight is not None:
             index = target_time if self.spk_time_fn.target_is_time else targets  # LB-11: times index the weight
@@ -201,7 +208,7 @@ class ce_temporal_loss:
     def __call__(self, spk_rec: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         spk_time, _ = self.spk_time_fn(spk_rec, targets)
         logits = -spk_time if self.inverse == "negate" else 1 / (spk_time + 1)
-        return F.cross_entropy(logits, targets, weight=self.weight, reduction=self.reduction)
+        return F.cross_entropy(logits, lb16_label_dtype(targets), weight=self.weight, reduction=self.reduction)
 
 
 __all__ = [

@@ -143,6 +143,22 @@ def lb14_first_spike_onehot(first_step: torch.Tensor, record_shape: torch.Size, 
     return row_hit.reshape(row_hit.shape + (1,) * (len(record_shape) - 3)).expand(record_shape).clone()
 
 
+def lb16_label_dtype(targets: torch.Tensor) -> torch.Tensor:
+    """LB-16: the CE losses hand labels to torch as they are; torch accepts only int64 and uint8 (else RuntimeError)."""
+    note("LB-16", targets.dtype not in (torch.int64, torch.uint8))
+    return targets
+
+
+def lb18_time_in_record_dtype(exact: torch.Tensor, computed: torch.Tensor) -> torch.Tensor:
+    """LB-18: spike times are computed in the record's dtype (``spk * (t + 1) - 1``), so a half-precision record
+    gets times rounded twice: wrong above 256 (bfloat16) or 2048 (float16), e.g. T-1 = 256 becomes 255 in bfloat16.
+    """
+    note("LB-18", bool((computed.double() != exact.double()).any()))
+    return computed
+
+
 def mse(prediction: torch.Tensor, target: torch.Tensor, reduction: str) -> torch.Tensor:
     """``torch.nn.MSELoss`` as upstream calls it (target broadcast warnings included)."""
-    return F.mse_loss(prediction, target, reduction=reduction)
+    loss = F.mse_loss(prediction, target, reduction=reduction)
+    note("LB-2", loss.dtype != prediction.dtype)  # float32 targets promote a half-precision record
+    return loss

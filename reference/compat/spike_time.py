@@ -12,7 +12,14 @@ import torch
 import torch.nn as nn
 
 from ..spike_time import first_spike_step
-from .legacy import lb1_clamped_class_targets, lb9_assign_backward, lb9_zero_whole_steps, lb14_first_spike_onehot, note
+from .legacy import (
+    lb1_clamped_class_targets,
+    lb9_assign_backward,
+    lb9_zero_whole_steps,
+    lb14_first_spike_onehot,
+    lb18_time_in_record_dtype,
+    note,
+)
 
 
 def first_spike_value(spk_rec: torch.Tensor) -> torch.Tensor:
@@ -22,7 +29,9 @@ def first_spike_value(spk_rec: torch.Tensor) -> torch.Tensor:
     first = first_spike_step(fired)
     scaled = spk_rec.gather(0, first.unsqueeze(0)).squeeze(0) * (first + 1)
     silent = ~fired.any(0)
-    return torch.where(silent, torch.full_like(scaled, num_steps), scaled) - 1
+    computed = torch.where(silent, torch.full_like(scaled, num_steps), scaled) - 1
+    exact = torch.where(silent, num_steps - 1, first)
+    return lb18_time_in_record_dtype(exact, computed)
 
 
 class FirstSpike(torch.autograd.Function):

@@ -210,3 +210,5 @@ class _FallbackBackend(TorchModuleBackend):
 silent_fallback = _FallbackBackend(reference, name="silent_fallback")
 
 BROKEN = [name for name, value in list(globals().items()) if isinstance(value, TorchModuleBackend)]
+for _name in BROKEN:  # each is a spec port with one bug: a legacy behaviour in it is a failure, not an expected one
+    globals()[_name].profile = "spec"

@@ -229,3 +229,28 @@ def test_command_line_exit_codes(tmp_path, capsys):
     (copy / "tolerance.yaml").unlink()
     assert main(["check", "--dir", str(copy)]) == 1
     assert "tolerance.yaml" in capsys.readouterr().out
+
+
+def test_the_coverage_page_is_current_and_every_empty_cell_has_a_reason():
+    from conformance.golden import coverage
+
+    counts = coverage.vector_counts()
+    page = Path(__file__).resolve().parents[2] / "docs" / "coverage.md"
+    assert page.read_text() == coverage.markdown(counts), (
+        "run: python -m conformance.golden coverage --out docs/coverage.md"
+    )
+    assert coverage.unexplained_empty_cells(counts) == []
+
+
+def test_drift_notices_a_loosened_default_tolerance(tmp_path):
+    for path in generate.VECTOR_DIR.glob("*.yaml"):
+        shutil.copy(path, tmp_path / path.name)
+    edited = tmp_path / "first_spike.yaml"
+    edited.write_text(
+        edited.read_text().replace(
+            "float32: {rtol: 1.0e-05, atol: 1.0e-06}", "float32: {rtol: 1.0e-04, atol: 1.0e-06}", 1
+        )
+    )
+    changes = drift.check(tmp_path)
+    assert [str(c) for c in changes if "default_tolerance" in str(c)], changes
+    assert all("first_spike" in c.file for c in changes)

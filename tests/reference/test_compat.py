@@ -149,3 +149,18 @@ def test_lb17_other_error_classes():
         SF.ce_count_loss()(torch.zeros(2, 2, 3), torch.tensor([0, 3]))
     with pytest.raises(ValueError, match="targets"):
         SPEC.ce_count_loss()(torch.zeros(2, 2, 3), torch.tensor([0, 3]))
+
+
+@pytest.mark.clause("LB-18")
+def test_lb18_half_precision_times_are_rounded_twice():
+    import snntorch.functional as upstream
+
+    from reference.compat.legacy import recording
+
+    record = torch.zeros(257, 1, 2, dtype=torch.bfloat16)
+    record[3, 0, 0] = 1  # neuron 1 is silent: its time is T-1 = 256, exact in bfloat16
+    with recording() as noted:
+        legacy = SF.SpikeTime.FirstSpike.apply(record, "cpu")
+    assert legacy.tolist() == [[3.0, 255.0]] and noted == {"LB-18"}
+    assert torch.equal(legacy, upstream.SpikeTime.FirstSpike.apply(record, "cpu"))
+    assert SPEC.SpikeTime.FirstSpike.apply(record, "cpu").tolist() == [[3.0, 256.0]]

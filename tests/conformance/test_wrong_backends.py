@@ -1,0 +1,43 @@
+"""Wrong ports that used to pass are caught, and the catch names the clause they violate (issue 9)."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from .test_harness import run_suite
+
+WRONG = Path(__file__).resolve().parent / "wrong_backends.py"
+
+CAUGHT = {  # backend: (op to run, a clause the catch must name)
+    "half_results_float32": ("tolerance", "SHARED-6"),
+    "multi_spike_downcasts_float64": ("multi_spike", "SHARED-6"),
+    "first_spike_int8_times": ("first_spike", "ST-FIRST-1"),
+    "first_spike_int16_times": ("first_spike", "ST-FIRST-1"),
+    "narrow_labels_as_zero": ("ce_count_loss", "CE-COUNT-1"),
+    "normalises_weight_in_place": ("ce_count_loss", "SHARED-8"),
+    "returns_lying_subclass": ("ce_count_loss", "CE-COUNT-1"),
+}
+
+
+@pytest.mark.parametrize("backend", sorted(CAUGHT))
+def test_a_wrong_backend_is_caught_with_its_clause(tmp_path, backend):
+    op, clause = CAUGHT[backend]
+    report = tmp_path / "report.json"
+    code, output = run_suite("--backend", f"{WRONG}:{backend}", "-k", op, "--report-json", str(report))
+    assert code == 1, output[-3000:]
+    clauses = json.loads(report.read_text())["clauses"]
+    assert clauses[clause]["status"] == "fail", {c: r["status"] for c, r in clauses.items()}
+
+
+def test_a_backend_without_gradients_gets_no_credit_for_gradient_clauses(tmp_path):
+    report = tmp_path / "report.json"
+    code, output = run_suite(
+        "--backend", f"{WRONG}:NothingDifferentiable", "-k", "first_spike or ce_max", "--report-json", str(report)
+    )
+    assert code == 0, output[-3000:]
+    clauses = json.loads(report.read_text())["clauses"]
+    for gradient_clause in ("ST-FIRST-2", "CE-MAX-2"):
+        assert clauses[gradient_clause]["status"] == "skip", clauses[gradient_clause]
