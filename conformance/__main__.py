@@ -1,9 +1,10 @@
-"""``python -m conformance [pytest options]``: run the conformance suite, under both profiles by default.
+"""``python -m conformance [pytest options]``: run the conformance suite.
 
-Without ``--backend`` it tests upstream snnTorch (``--backend snntorch``). Without
-``--profile`` it runs the suite once per profile (``spec``, then ``snntorch-1.0``)
-and exits non-zero if either run fails. Every other option goes to pytest
-(``--device``, ``--dtype``, ``--expectations``, ``-n 2``, ``-k``...).
+Without ``--backend`` it tests upstream snnTorch (``--backend snntorch``) under both
+profiles (``spec``, then ``snntorch-1.0``): the project's main job. With a backend it
+runs once, under ``--profile`` if given, else under the profile the backend declares
+(``spec`` if none); ``--both-profiles`` runs it under both. It exits non-zero if any run
+fails. Every other option goes to pytest (``--device``, ``--dtype``, ``-n 2``, ``-k``...).
 """
 
 from __future__ import annotations
@@ -41,12 +42,15 @@ def _suffixed(path: str, profile: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    both = "--both-profiles" in args
+    args = [a for a in args if a != "--both-profiles"]
     if not _has(args, "--backend") and not os.environ.get("SNNLOSS_BACKEND"):
         args = ["--backend", "snntorch", *args]
+        both = True
     # This module imported conformance before pytest could rewrite its asserts; the plugin needs no rewriting.
     quiet = ["-W", "ignore::pytest.PytestAssertRewriteWarning"]
     base = ["--pyargs", "conformance", "-p", "no:cacheprovider", *quiet, *args]
-    if _has(args, "--profile"):
+    if _has(args, "--profile") or not both:
         return int(pytest.main(base))
     status = 0
     for profile in PROFILES:

@@ -103,7 +103,9 @@ class Backend:
         return None
 
     def describe(self) -> str:
-        return f"{self.name} {self.version}"
+        """Name and version for reports; the version is left out when the backend has none."""
+        version = str(self.version or "")
+        return self.name if version in ("", "unknown") else f"{self.name} {version}"
 
 
 class TorchModuleBackend(Backend):

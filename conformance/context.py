@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shlex
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -46,6 +47,12 @@ class Context:
         """Properties compare against the profile the backend implements, else the one asked for."""
         return self.backend.profile or self.profile
 
+    def __repr__(self) -> str:  # Hypothesis prints the test's arguments: keep it to one line
+        return f"Context(backend={self.backend_name!r}, profile={self.profile!r}, devices={self.devices!r})"
+
+    def _repr_pretty_(self, printer, cycle: bool) -> None:  # the protocol of Hypothesis's pretty printer
+        printer.text(repr(self))
+
     @property
     def legacy_is_expected(self) -> bool:
         """Under ``spec``, whether a legacy behaviour is an expected failure (xfail with its LB id) rather than a
@@ -58,17 +65,12 @@ class Context:
         return PROFILE_REFERENCES[self.property_profile]
 
     def rerun_command(self, *extra: str) -> str:
-        words = [
-            "python",
-            "-m",
-            "pytest",
-            "--pyargs",
-            "conformance",
-            "--backend",
-            self.backend_name,
-            "--profile",
-            self.profile,
-        ]
+        """The exact command that reruns part of this run: this interpreter, this backend, profile and vectors."""
+        words = [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--pyargs", "conformance"]
+        words += ["--backend", self.backend_name, "--profile", self.profile]
+        for path in self.extra_vectors:
+            if path not in extra:
+                words += ["--vectors", str(path)]
         return " ".join(shlex.quote(w) for w in [*words, *extra])
 
 

@@ -7,14 +7,24 @@ plugin is inert in other pytest sessions: without a backend it only adds options
 from __future__ import annotations
 
 import os
+import re
 import warnings
+from pathlib import Path
 
 import pytest
 
 from . import golden, options
 from .context import Context, TestState, device_unavailable
 from .expectations import ExpectationsError, load_expectations
-from .report import CHECKS_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, ClauseReport
+from .report import (
+    CHECKS_KEY,
+    COUNTEREXAMPLE_KEY,
+    DECLINED_KEY,
+    LEGACY_KEY,
+    META_KEY,
+    RERUN_KEY,
+    ClauseReport,
+)
 from .resolve import BackendError, resolve
 from .sandbox import InProcessBackend, SandboxedBackend, SandboxStartError
 from .suite.vectors import VectorsError, check_extra_vectors, load_vectors
@@ -40,6 +50,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--expectations", default=None, help="YAML file of known skips and xfails")
     group.addoption("--report-json", default=None, help="write the clause report as JSON")
     group.addoption("--report-md", default=None, help="write the clause report as Markdown")
+    group.addoption("--report-html", default=None, help="write a self-contained HTML report (works offline)")
+    group.addoption("--spec-url", default=None, help="base URL of the built spec docs, for clause links in reports")
+    group.addoption(
+        "--conformance-failures-dir",
+        default=".conformance/failures",
+        help="where each failing property's counterexample is written as a vector file (default: %(default)s)",
+    )
     group.addoption("--vectors", action="append", default=[], help="extra vector files or folders (repeatable)")
     group.addoption("--conformance-time-limit", type=float, default=60.0, help="seconds one backend call may take")
     group.addoption(
@@ -59,6 +76,10 @@ def _hypothesis_profiles() -> None:
     settings.register_profile("thorough", max_examples=400, print_blob=True, **common)
 
 
+# Registered when the plugin is imported, before Hypothesis reads --hypothesis-profile in its own pytest_configure.
+_hypothesis_profiles()
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "conformance(clauses): a conformance test and the clauses it checks")
     name = config.getoption("--backend") or os.environ.get("SNNLOSS_BACKEND")
@@ -66,7 +87,6 @@ def pytest_configure(config: pytest.Config) -> None:
         return
     # snnTorch's MSE losses warn about broadcasting by design; the warning says nothing about conformance.
     config.addinivalue_line("filterwarnings", "ignore:Using a target size:UserWarning")
-    _hypothesis_profiles()
     if not config.getoption("--hypothesis-profile", default=None):
         from hypothesis import settings
 
@@ -268,14 +288,7 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     context = config.stash.get(CONTEXT_KEY, None)
     if clause_report is None or context is None or not clause_report.known:
         return
-    header = {
-        "backend": context.backend_name,
-        "backend_version": context.backend.describe(),
-        "profile": context.profile,
-        "profile_reason": context.profile_reason,
-        "devices": context.devices,
-        "spec_version": golden.SPEC_VERSION,
-    }
+    header = report_header(context)
     terminalreporter.section(f"conformance: {context.backend.describe()} under the {context.profile} profile")
     for line in clause_report.terminal_lines():
         terminalreporter.write_line(line)
@@ -287,7 +300,73 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             "no conformance test ran: every one was skipped or declined, so this run proves nothing (exit status 1)",
             red=True,
         )
-    clause_report.write(header, config.getoption("--report-json"), config.getoption("--report-md"))
+    written = clause_report.write(
+        header,
+        config.getoption("--report-json"),
+        config.getoption("--report-md"),
+        config.getoption("--report-html"),
+        config.getoption("--spec-url"),
+    )
+    for path in written:
+        terminalreporter.write_line(f"report written: {path}")
+
+
+def report_header(context: Context) -> dict:
+    import datetime
+
+    import torch
+
+    return {
+        "backend": context.backend_name,
+        "backend_version": context.backend.describe(),
+        "profile": context.profile,
+        "profile_reason": context.profile_reason,
+        "devices": [f"{d} ({reason})" if (reason := device_unavailable(d)) else d for d in context.devices],
+        "dtypes": ", ".join(context.dtypes) if context.dtypes else "all",
+        "torch": torch.__version__,
+        "spec_version": golden.SPEC_VERSION,
+        "time": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+    }
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    """Before pytest shows a failure: write a failing property's counterexample to a file, note the rerun command."""
+    context = item.config.stash.get(CONTEXT_KEY, None)
+    if context is not None and call.when == "call" and call.excinfo is not None:
+        _note_failure(item, context, call.excinfo.value)
+    return (yield)
+
+
+def _note_failure(item: pytest.Item, context: Context, error: BaseException) -> None:
+    from .files import write_atomic
+    from .suite.helpers import PropertyFailedError
+
+    device = getattr(getattr(item, "callspec", None), "params", {}).get("device", "cpu")
+    found = _find(error, PropertyFailedError)
+    if found is not None:
+        name = re.sub(r"[^A-Za-z0-9_.-]+", "_", item.nodeid.split("::", 1)[-1]).strip("_")
+        path = Path(item.config.getoption("--conformance-failures-dir")) / f"{name}.yaml"
+        text = found.document()
+        write_atomic(path, text)
+        found.written_to = str(path)
+        rerun = found.rerun(str(path), device)
+        item.user_properties += [(COUNTEREXAMPLE_KEY, {"path": str(path), "text": text}), (RERUN_KEY, rerun)]
+        item.add_report_section("call", "rerun", f"{rerun}\n")
+        return
+    meta = dict(item.user_properties).get(META_KEY) or {}
+    if meta.get("case"):
+        item.user_properties.append((RERUN_KEY, context.rerun_command("--device", device, "-k", meta["case"])))
+
+
+def _find(error: BaseException, kind: type):
+    if isinstance(error, kind):
+        return error
+    for inner in getattr(error, "exceptions", ()):  # Hypothesis groups distinct failures
+        found = _find(inner, kind)
+        if found is not None:
+            return found
+    return None
 
 
 def record_legacy(request_or_item, legacy: list[str]) -> None:

@@ -17,6 +17,9 @@ STATUSES = ("fail", "xfail", "pass", "skip", "not-run")
 META_KEY = "snnloss_conformance"
 LEGACY_KEY = "snnloss_legacy_xfail"
 CHECKS_KEY = "snnloss_checks"
+COUNTEREXAMPLE_KEY = "snnloss_counterexample"
+RERUN_KEY = "snnloss_rerun"
+MESSAGE_LINES = 60
 DECLINED_KEY = "snnloss_declined"
 
 
@@ -29,6 +32,14 @@ def _outcome(report) -> str:
         reason = str(report.longrepr[-1]) if isinstance(report.longrepr, tuple) else str(report.longrepr)
         return "not-run" if "not run:" in reason else "skip"
     return "pass"
+
+
+def _trimmed(text: str) -> str:
+    """A failure message short enough to read: its last lines, where pytest puts the error."""
+    lines = text.splitlines()
+    if len(lines) <= MESSAGE_LINES:
+        return text
+    return "\n".join([f"... ({len(lines) - MESSAGE_LINES} earlier lines left out)", *lines[-MESSAGE_LINES:]])
 
 
 def _consistent(checks: dict, outcome: str) -> bool:
@@ -44,6 +55,8 @@ class ClauseReport:
         self.known: set[str] = set()
         self.ops: dict[str, Counter] = defaultdict(Counter)  # per op: tests by outcome, and declined draws
         self.declined: dict[str, Counter] = defaultdict(Counter)  # per op: reason -> declined draws or cases
+        self.failures: list[dict] = []  # every failed test: where, which clauses, why, and how to rerun it
+        self.legacy_items: list[dict] = []  # every expected failure explained by legacy behaviours
         self.tests_seen = 0  # conformance tests that reported an outcome
         self.tests_ran = 0  # ... of which passed, failed or xfailed (not skipped, declined or not run)
 
@@ -62,6 +75,7 @@ class ClauseReport:
         self.known.update(clauses, legacy)
         self._count_op(meta.get("op") or "-", outcome, props)
         checks = props.get(CHECKS_KEY)
+        self._remember(report, meta, outcome, props, clauses)
         if LEGACY_KEY in props:  # the item shows a legacy behaviour: only its LB ids are judged
             targets = [(c, "xfail") for c in props[LEGACY_KEY]]
             self.known.update(props[LEGACY_KEY])
@@ -77,6 +91,34 @@ class ClauseReport:
         for clause, status in targets:
             self.counts[clause][status] += 1
             self.cells[(clause, meta.get("device", "-"), meta.get("dtype") or "-")][status] += 1
+
+    def _remember(self, report, meta: dict, outcome: str, props: dict, clauses: list[str]) -> None:
+        if LEGACY_KEY in props:
+            self.legacy_items.append({"test": report.nodeid, "ids": list(props[LEGACY_KEY])})
+        if outcome != "fail":
+            return
+        checks = props.get(CHECKS_KEY)
+        if checks is not None and _consistent(checks, "fail"):
+            per_clause = statuses(checks["checked"], clauses, checks.get("expects_error", False))
+            clauses = [c for c, status in per_clause.items() if status == "fail"]
+        counterexample = props.get(COUNTEREXAMPLE_KEY) or {}
+        message = getattr(report, "longreprtext", "") or str(report.longrepr)
+        error_lines = [line[1:].strip() for line in message.splitlines() if line.startswith("E ")]
+        self.failures.append(
+            {
+                "test": report.nodeid,
+                "op": meta.get("op") or "-",
+                "case": meta.get("case"),
+                "device": meta.get("device") or "-",
+                "dtype": meta.get("dtype") or "-",
+                "clauses": clauses,
+                "message": _trimmed(message),
+                "summary": (error_lines or message.strip().splitlines()[-1:] or [""])[0][:300],
+                "counterexample": counterexample.get("text"),
+                "counterexample_path": counterexample.get("path"),
+                "rerun": props.get(RERUN_KEY),
+            }
+        )
 
     def _count_op(self, op: str, outcome: str, props: dict) -> None:
         declined = props.get(DECLINED_KEY, {})
@@ -126,6 +168,8 @@ class ClauseReport:
         return {
             **header,
             "summary": dict(self.totals()),
+            "failures": self.failures,
+            "legacy_attributions": self.legacy_items,
             "ops": {
                 op: {**self.ops[op], "declined_reasons": dict(self.declined.get(op, {}))} for op in sorted(self.ops)
             },
@@ -162,10 +206,26 @@ class ClauseReport:
                 f"| {clause} | {status} | {counter['pass']} | {counter['fail']} | {counter['xfail']} "
                 f"| {counter['skip']} | {counter['not-run']} | {cells} |"
             )
+        lines += ["", "## Per op", "", *[f"- {line}" for line in self.op_lines()], ""]
+        lines += [f"## Failures ({len(self.failures)})", ""]
+        for failure in self.failures:
+            lines.append(
+                f"- `{failure['test']}` ({', '.join(failure['clauses']) or 'no clause'}): {failure['summary']}"
+                + (f" Counterexample: `{failure['counterexample_path']}`." if failure["counterexample_path"] else "")
+            )
         return "\n".join(lines) + "\n"
 
-    def write(self, header: dict, json_path: str | None, md_path: str | None) -> None:
+    def write(
+        self, header: dict, json_path: str | None, md_path: str | None, html_path: str | None = None, spec_url=None
+    ) -> list[str]:
+        """Write the requested report files atomically; the paths written."""
+        written = []
         if json_path:
-            write_atomic(json_path, json.dumps(self.as_dict(header), indent=2) + "\n")
+            written.append(str(write_atomic(json_path, json.dumps(self.as_dict(header), indent=2) + "\n")))
         if md_path:
-            write_atomic(md_path, self.markdown(header))
+            written.append(str(write_atomic(md_path, self.markdown(header))))
+        if html_path:
+            from .html_report import DEFAULT_SPEC_URL, render
+
+            written.append(str(write_atomic(html_path, render(header, self, spec_url or DEFAULT_SPEC_URL))))
+        return written

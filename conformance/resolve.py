@@ -52,14 +52,19 @@ def as_backend(obj, name: str) -> Backend:
     return backend
 
 
+def _entry_point(name: str):
+    return next((e for e in metadata.entry_points(group=ENTRY_POINT_GROUP) if e.name == name), None)
+
+
 def _from_entry_point(name: str):
-    for entry in metadata.entry_points(group=ENTRY_POINT_GROUP):
-        if entry.name == name:
-            return entry.load()
-    return None
+    entry = _entry_point(name)
+    return None if entry is None else entry.load()
 
 
 def _from_file(path: Path, attribute: str | None):
+    folder = str(path.resolve().parent)
+    if folder not in sys.path:  # the file may import the modules beside it, as a script would
+        sys.path.insert(0, folder)
     module_name = f"snnloss_backend_{abs(hash(str(path.resolve())))}"
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
@@ -91,8 +96,22 @@ def _load(name: str):
 def resolve(name: str) -> Backend:
     """The backend called ``name``; :class:`BackendError` (with the import error) if there is none."""
     try:
-        return as_backend(_load(name), name)
+        backend = as_backend(_load(name), name)
+        entry = _entry_point(name)
+        if str(getattr(backend, "version", "unknown")) in ("", "unknown") and entry is not None and entry.dist:
+            backend.version = entry.dist.version  # the version of the package that registered it
+        return backend
     except BackendError:
         raise
     except Exception as error:  # an import error of any kind stops the run with this message
-        raise BackendError(f"cannot load backend {name!r}: {type(error).__name__}: {error}") from error
+        known = ", ".join(registered()) or "none"
+        raise BackendError(
+            f"cannot load backend {name!r}: {type(error).__name__}: {error}\n"
+            f"registered backends (entry points of {ENTRY_POINT_GROUP}): {known}; "
+            f"a module, module:attr or file.py also works"
+        ) from error
+
+
+def registered() -> list[str]:
+    """The names of the backends registered as entry points (the built-in ones included)."""
+    return sorted({entry.name for entry in metadata.entry_points(group=ENTRY_POINT_GROUP)} | {"reference", "snntorch"})

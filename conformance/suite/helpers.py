@@ -33,8 +33,10 @@ def vector_yaml(op: str, params: dict, inputs: dict, note: str) -> str:
 class PropertyFailedError(AssertionError):
     """A property failure whose message (with the example as a vector) is built only when shown.
 
-    Hypothesis raises it for every failing example while it shrinks; only the last, smallest one is printed.
+    Hypothesis raises it for every failing example while it shrinks; only the last, smallest one is shown.
     ``kind`` is the kind of check that failed (``conformance.checks``), which decides the clauses it names.
+    The plugin writes the example to a file (``written_to``) before pytest shows the failure; the message
+    then gives that file and the exact command that reruns it.
     """
 
     def __init__(
@@ -43,15 +45,32 @@ class PropertyFailedError(AssertionError):
         super().__init__(problem)
         self.kind = kind
         self.details = (context, op, params, inputs, problem, test)
+        self.written_to: str | None = None
+        self._document: str | None = None
+
+    def document(self) -> str:
+        """The shrunk example as a complete vector file, expectations from the reference."""
+        if self._document is None:
+            _, op, params, inputs, problem, test = self.details
+            note = f"counterexample from {test}: {problem.splitlines()[0]}"
+            self._document = vector_yaml(op, params, inputs, note)
+        return self._document
+
+    def case_id(self) -> str:
+        return next(line.split()[-1] for line in self.document().splitlines() if line.strip().startswith("- id: "))
+
+    def rerun(self, path: str, device: str) -> str:
+        context = self.details[0]
+        return context.rerun_command("--device", device, "--vectors", path, "-k", self.case_id())
 
     def __str__(self) -> str:
-        context, op, params, inputs, problem, test = self.details
-        document = vector_yaml(op, params, inputs, f"counterexample from {test}: {problem.splitlines()[0][:80]}")
+        context, problem = self.details[0], self.details[4]
+        if self.written_to:
+            return f"{problem}\n\ncounterexample (a vector file): {self.written_to}"
         return (
             f"{problem}\n\n"
-            f"--- the shrunk example as a vector (save as failing.yaml) ---\n{document}"
+            f"--- the shrunk example as a vector (save as failing.yaml) ---\n{self.document()}"
             f"--- rerun it ---\n{context.rerun_command('--vectors', 'failing.yaml', '-k', 'test_vector')}\n"
-            f"--- or rerun this property ---\n{context.rerun_command('-k', test)}\n"
         )
 
 
