@@ -42,6 +42,10 @@ def _suffixed(path: str, profile: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
+    if args[:1] == ["scoreboard"]:
+        from .scoreboard import main as scoreboard
+
+        return scoreboard(args[1:])
     both = "--both-profiles" in args
     args = [a for a in args if a != "--both-profiles"]
     if not _has(args, "--backend") and not os.environ.get("SNNLOSS_BACKEND"):

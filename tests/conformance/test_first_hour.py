@@ -170,3 +170,16 @@ def test_the_html_report_renders_its_failures_in_a_headless_browser(tmp_path):
     dom = subprocess.run(browser, capture_output=True, text=True, timeout=120).stdout
     assert dom.count('<section class="failure">') == failed > 0
     assert "ST-FIRST-1" in dom and "Failures (" in dom and 'id="clause-st-first-1"' in dom
+
+
+def test_the_scoreboard_tabulates_clauses_by_backend_with_links_to_each_report(tmp_path):
+    broken = f"{HERE / 'broken_backends.py'}:first_spike_silent_at_t"
+    command = [sys.executable, "-m", "conformance", "scoreboard", "--backend", "reference", "--backend", broken]
+    command += ["--profile", "spec", "--out", str(tmp_path), "--", "--device", "cpu", "-k", "first_spike"]
+    run = subprocess.run(command, capture_output=True, text=True, timeout=600)
+    assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
+    assert "[1/2] reference under spec" in run.stdout and "[2/2]" in run.stdout  # progress per run
+    table = (tmp_path / "scoreboard.md").read_text()
+    row = next(line for line in table.splitlines() if line.startswith("| ST-FIRST-1 |"))
+    assert "[pass](reference.spec.html#clause-st-first-1)" in row and "[fail](" in row
+    assert (tmp_path / "reference.spec.html").exists() and (tmp_path / "scoreboard.html").exists()
