@@ -29,7 +29,6 @@ CLAUSE_KIND = {
     "ST-MULTI-2": "gradient",
     "ST-TOL-2": "gradient",
     "SHARED-12": "error",
-    "SHARED-1": "error",  # what a record must be, and the errors otherwise; valid records are every value check's
 }
 
 

@@ -125,6 +125,30 @@ LONG_RECORDS = [  # (T, dtype): times past int8 (127), uint8 (255) and int16 (32
 ]
 
 
+BOUNDARIES = {"T1": (1, 3, 4), "B0": (3, 0, 4), "N1": (3, 2, 1), "B1": (4, 1, 3)}
+
+
+@pytest.mark.parametrize("boundary", sorted(BOUNDARIES))
+@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-11"))
+def test_boundaries(conformance: Context, op: str, device: str, boundary: str) -> None:
+    """Every op at its edges: one time step, an empty batch, one neuron, one sample (and F = 1 for multi_spike)."""
+    _skip_unsupported(conformance, op, device)
+    T, B, N = BOUNDARIES[boundary]
+    generator = torch.Generator().manual_seed(T * 100 + B * 10 + N)
+    spikes = (torch.rand(T, B, N, generator=generator) < 0.5).float()
+    if op == "tolerance":
+        times = torch.randint(0, 4, (B, N), generator=generator).float()
+        params, inputs = {"tolerance": 1.5}, {"spk_time": times, "target": times.flip(0) if B else times}
+    elif op in ESTIMATORS:
+        params, inputs = ({"spk_count": 1} if op == "multi_spike" else {}), {"spk_rec": spikes}
+    else:
+        record = torch.randint(-64, 65, (T, B, N), generator=generator) / 16 if op in S.MEMBRANE_OPS else spikes
+        params = {"on_target": 0, "off_target": T - 1} if op == "mse_temporal_loss" else {}
+        targets = torch.randint(0, N, (B,), generator=generator)
+        inputs = {S.RECORD_NAME.get(op, "spk_out"): record, "targets": targets}
+    _compare_with_reference(conformance, op, params, inputs, device, "test_boundaries")
+
+
 @pytest.mark.parametrize("length", LONG_RECORDS, ids=lambda p: f"T{p[0]}-{str(p[1]).removeprefix('torch.')}")
 @pytest.mark.parametrize("op", ops_param(SPIKE_TIME_OPS, "SHARED-6"))
 def test_long_records(conformance: Context, op: str, device: str, length) -> None:

@@ -42,6 +42,7 @@ def note(lb_id: str, applies: bool = True) -> None:
 
 def lb1_clamped_class_targets(labels: torch.Tensor, num_classes: int, on_target, off_target) -> torch.Tensor:
     """LB-1: ``spikegen.targets_convert``: float32; when ``on > off`` the off entries are ``max(0, off)``."""
+    note("LB-13", labels.numel() == 0)  # torch.max of no labels raises: an empty batch is an error upstream
     if bool(torch.max(labels > num_classes - 1)):
         raise Exception(f"target [{torch.max(labels)}] is out of bounds for ``num_classes`` [{num_classes}]")
     note("LB-1", on_target > off_target and off_target < 0)
