@@ -10,8 +10,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-KINDS = ("error", "value", "dtype", "shape", "gradient", "device", "mutation", "kernel")
-
 CLAUSE_KIND = {
     "SHARED-6": "dtype",
     "SHARED-7": "device",

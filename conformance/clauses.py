@@ -12,7 +12,7 @@ from functools import cache
 from pathlib import Path
 
 SPEC_DIR = Path(__file__).resolve().parents[1] / "docs" / "spec"
-CLAUSE = re.compile(r"\*\*\[(?P<id>[A-Z]+(?:-[A-Z]+)*-\d+)\]\*\*\s*(?P<text>.+?)(?:\n\n|\Z)", re.S)
+CLAUSE = re.compile(r"^\*\*\[(?P<id>[A-Z]+(?:-[A-Z]+)*-\d+)\]\*\*\s*(?P<text>.+?)(?:\n\n|\Z)", re.S | re.M)
 
 
 def _first_sentence(text: str) -> str:
@@ -25,11 +25,16 @@ def _first_sentence(text: str) -> str:
     return sentence[:160] + ("…" if len(sentence) > 160 else "")
 
 
+def definitions(spec_dir: Path = SPEC_DIR) -> list[tuple[str, str, str]]:
+    """``(clause id, spec page stem, one-line title)`` for every definition in the spec text, repeats included."""
+    return [
+        (match.group("id"), page.stem, _first_sentence(match.group("text")))
+        for page in (sorted(spec_dir.glob("*.md")) if spec_dir.is_dir() else [])
+        for match in CLAUSE.finditer(page.read_text())
+    ]
+
+
 @cache
 def titles(spec_dir: Path = SPEC_DIR) -> dict[str, tuple[str, str]]:
     """``clause id -> (spec page stem, one-line title)`` for every clause and LB id of the spec text."""
-    found: dict[str, tuple[str, str]] = {}
-    for page in sorted(spec_dir.glob("*.md")) if spec_dir.is_dir() else []:
-        for match in CLAUSE.finditer(page.read_text()):
-            found[match.group("id")] = (page.stem, _first_sentence(match.group("text")))
-    return found
+    return {clause: (page, title) for clause, page, title in definitions(spec_dir)}

@@ -7,17 +7,15 @@ from pathlib import Path
 
 import pytest
 
+from conformance.clauses import definitions
+
 ROOT = Path(__file__).resolve().parents[1]
-CLAUSE_DEFINITION = re.compile(r"^\*\*\[([A-Z]+(?:-[A-Z]+)*-\d+)\]\*\*", re.MULTILINE)
 CLAUSE_MARKER = re.compile(r"clause\(([^)]*)\)")
 CLAUSE_ID = re.compile(r"\"([A-Z]+(?:-[A-Z]+)*-\d+)\"")
 
 
 def clauses_defined_in_spec() -> list[str]:
-    ids = []
-    for page in sorted((ROOT / "docs" / "spec").glob("*.md")):
-        ids += CLAUSE_DEFINITION.findall(page.read_text())
-    return ids
+    return [clause for clause, _, _ in definitions(ROOT / "docs" / "spec")]
 
 
 def clauses_named_by_tests() -> set[str]:
