@@ -16,6 +16,7 @@ import pytest
 from . import golden, options
 from .context import Context, TestState, device_unavailable
 from .expectations import ExpectationsError, load_expectations
+from .progress import Progress, ProgressPlugin
 from .report import (
     CHECKS_KEY,
     COUNTEREXAMPLE_KEY,
@@ -65,6 +66,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         help="process (default): the backend runs in a worker process, crashes and hangs fail one test; "
         "none: in the test process, for debugging (no time limit, a crash ends the run)",
     )
+    group.addoption(
+        "--conformance-progress",
+        default="auto",
+        choices=("auto", "on", "off"),
+        help="a line each time an op's tests are done; auto: on under --hypothesis-profile thorough (default: auto)",
+    )
 
 
 def _hypothesis_profiles() -> None:
@@ -111,6 +118,24 @@ def pytest_configure(config: pytest.Config) -> None:
     config.stash[CONTEXT_KEY] = context
     config.stash[REPORT_KEY] = ClauseReport()
     config.pluginmanager.register(_ReportCollector(config.stash[REPORT_KEY]), "snnloss-conformance-report")
+    _register_progress(config, context)
+
+
+def _register_progress(config: pytest.Config, context: Context) -> None:
+    wanted = config.getoption("--conformance-progress")
+    thorough = config.getoption("--hypothesis-profile", default=None) == "thorough"
+    if hasattr(config, "workerinput") or wanted == "off" or (wanted == "auto" and not thorough):
+        return
+
+    def write(line: str) -> None:
+        terminal = config.pluginmanager.get_plugin("terminalreporter")  # registered after this plugin's configure
+        if terminal is not None:
+            if getattr(terminal._tw, "width_of_current_line", 0):  # after pytest's progress dots
+                terminal.write("\n")
+            terminal.write_line(line)
+
+    progress = Progress(f"{context.backend.describe()} / {context.profile}", write)
+    config.pluginmanager.register(ProgressPlugin(progress, DECLINED_KEY), "snnloss-conformance-progress")
 
 
 def _checked_context(config: pytest.Config, name: str) -> Context:
@@ -283,7 +308,15 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     ]
 
 
-def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config):
+    """The clause report, printed last: after pytest's failures and its short test summary."""
+    result = yield
+    _clause_summary(terminalreporter, config)
+    return result
+
+
+def _clause_summary(terminalreporter, config: pytest.Config) -> None:
     clause_report = config.stash.get(REPORT_KEY, None)
     context = config.stash.get(CONTEXT_KEY, None)
     if clause_report is None or context is None or not clause_report.known:

@@ -12,6 +12,7 @@ from collections import Counter, defaultdict
 
 from .checks import statuses
 from .files import write_atomic
+from .progress import ALL_OPS
 
 STATUSES = ("fail", "xfail", "pass", "skip", "not-run")
 META_KEY = "snnloss_conformance"
@@ -73,7 +74,7 @@ class ClauseReport:
             self.tests_ran += outcome in ("pass", "fail", "xfail")
         clauses, legacy = list(meta.get("clauses", ())), list(meta.get("legacy", ()))
         self.known.update(clauses, legacy)
-        self._count_op(meta.get("op") or "-", outcome, props)
+        self._count_op(meta.get("op") or ALL_OPS, outcome, props)
         checks = props.get(CHECKS_KEY)
         self._remember(report, meta, outcome, props, clauses)
         if LEGACY_KEY in props:  # the item shows a legacy behaviour: only its LB ids are judged
@@ -107,7 +108,7 @@ class ClauseReport:
         self.failures.append(
             {
                 "test": report.nodeid,
-                "op": meta.get("op") or "-",
+                "op": meta.get("op") or ALL_OPS,
                 "case": meta.get("case"),
                 "device": meta.get("device") or "-",
                 "dtype": meta.get("dtype") or "-",

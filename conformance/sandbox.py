@@ -221,7 +221,9 @@ class BackendService:
         except Exception as error:
             report["raised"] = BackendRaisedError.from_exception(error)
         else:
-            if before is not None and after is not None:
+            # A call with an empty record has no work for a kernel: skipping the launch is correct, not a fallback.
+            has_work = all(t.numel() for t in handed.values() if t.is_floating_point())
+            if before is not None and after is not None and has_work:
                 report["kernel_ran"] = after > before
             report.update(self._read_result(result))
         report["mutated"] = tuple(n for n, t in watched.items() if not _same_tensor(t.detach(), snapshots[n]))

@@ -127,3 +127,19 @@ class MutatesAfterwards(TorchModuleBackend):
         if record.is_floating_point() and record.numel():
             record.data.mul_(2)
         return result
+
+
+class KernelSkipsEmptyInputs(TorchModuleBackend):
+    """Keeps a kernel-call counter that, like a real kernel package, does not launch for an empty record."""
+
+    def __init__(self) -> None:
+        super().__init__(reference, name="kernel-skips-empty-inputs")
+        self.launches = 0
+
+    def run(self, op, params, inputs, cotangent):
+        if all(t.numel() for t in inputs.values() if t.is_floating_point()):
+            self.launches += 1
+        return super().run(op, params, inputs, cotangent)
+
+    def kernel_calls(self) -> int:
+        return self.launches

@@ -5,6 +5,7 @@ commands, read the reports, rerun a counterexample; and the HTML report in a rea
 from __future__ import annotations
 
 import json
+import re
 import shutil
 import site
 import subprocess
@@ -175,11 +176,38 @@ def test_the_html_report_renders_its_failures_in_a_headless_browser(tmp_path):
 def test_the_scoreboard_tabulates_clauses_by_backend_with_links_to_each_report(tmp_path):
     broken = f"{HERE / 'broken_backends.py'}:first_spike_silent_at_t"
     command = [sys.executable, "-m", "conformance", "scoreboard", "--backend", "reference", "--backend", broken]
-    command += ["--profile", "spec", "--out", str(tmp_path), "--", "--device", "cpu", "-k", "first_spike"]
+    command += [
+        "--profile",
+        "spec",
+        "--jobs",
+        "2",
+        "--out",
+        str(tmp_path),
+        "--",
+        "--device",
+        "cpu",
+        "-k",
+        "first_spike",
+    ]
     run = subprocess.run(command, capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, (run.stdout + run.stderr)[-3000:]
-    assert "[1/2] reference under spec" in run.stdout and "[2/2]" in run.stdout  # progress per run
+    assert "[1/2] reference under spec: " in run.stdout and "[2/2]" in run.stdout  # progress per run ...
+    assert "progress: reference 1.0.0 / spec: first_spike done (1 of 1 ops)" in run.stdout  # ... and per op
     table = (tmp_path / "scoreboard.md").read_text()
     row = next(line for line in table.splitlines() if line.startswith("| ST-FIRST-1 |"))
-    assert "[pass](reference.spec.html#clause-st-first-1)" in row and "[fail](" in row
+    assert '<a href="reference.spec.html#clause-st-first-1">pass</a>' in row and ">fail</a>" in row
     assert (tmp_path / "reference.spec.html").exists() and (tmp_path / "scoreboard.html").exists()
+
+
+def test_a_thorough_run_shows_progress_per_op_and_ends_with_the_clause_report():
+    backend = f"{HERE / 'broken_backends.py'}:first_spike_silent_at_t"
+    code, output = run_suite("--backend", backend, "-k", "test_vector", "-ra", "--hypothesis-profile", "thorough")
+    assert code == 1
+    lines = output.splitlines()
+    progress = [line for line in lines if line.startswith("progress: ")]
+    assert len(progress) == 10, progress  # one line per op: every op has vectors
+    assert any(line.startswith("progress: first_spike_silent_at_t / spec: first_spike done (") for line in progress)
+    assert all(re.search(r" done \(\d+ of 10 ops\): .*passed", line) for line in progress)
+    summary = next(i for i, line in enumerate(lines) if "short test summary info" in line)
+    clause_report = next(i for i, line in enumerate(lines) if line.startswith("=") and "conformance: " in line)
+    assert summary < clause_report  # the clause report comes last, after pytest's own summary

@@ -22,6 +22,7 @@ PARTIAL = HERE / "partial_backends.py"
         ("StepsAtLeastOne", "T = 0 unsupported"),
         ("NumpyFirstSpikeValueAndVjp", "T = 0 unsupported"),
         ("RebindsKeys", None),
+        ("KernelSkipsEmptyInputs", None),
     ],
 )
 def test_a_correct_partial_backend_passes_with_its_declines(tmp_path, backend, declined):
