@@ -1,6 +1,7 @@
 """Time the reference (spec profile) against snnTorch 1.0.0: forward + backward, interleaved A/B.
 
-Usage: ``python benchmarks/bench_losses.py [--seconds 0.3] [--rounds 3] [--threads 2] [--markdown out.md]``
+Usage: ``python benchmarks/bench_losses.py [--seconds 0.3] [--rounds 3] [--threads 2] [--markdown out.md]``;
+with ``--backend X`` it times that backend instead (:mod:`bench_backend`).
 
 For every size and loss, upstream and reference calls alternate pair by pair on
 the same inputs; a round's ratio is the median of the per-pair ratios
@@ -127,6 +128,10 @@ def markdown(rows: list[dict]) -> str:
 
 
 def main() -> int:
+    if any(arg == "--backend" or arg.startswith("--backend=") for arg in sys.argv[1:]):
+        from bench_backend import main as bench_backend  # any backend against the reference and upstream
+
+        return bench_backend(sys.argv[1:])
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=0.3, help="time budget per cell (default 0.3)")
     parser.add_argument("--rounds", type=int, default=3, help="measure the whole table this many times (default 3)")

@@ -155,8 +155,10 @@ class ArrayBackend(Backend):
         return tensor.detach().cpu().numpy()
 
     def from_array(self, array, like: torch.Tensor) -> torch.Tensor:
-        """This framework's array as a torch tensor on ``like``'s device."""
-        return torch.as_tensor(array).to(like.device)
+        """This framework's array as a torch tensor on ``like``'s device (a copy: the array may be read-only)."""
+        import numpy as np
+
+        return torch.as_tensor(np.array(array)).to(like.device)
 
     def value(self, op: str, params: dict, inputs: dict):
         raise NotImplementedError

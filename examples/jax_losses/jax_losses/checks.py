@@ -89,7 +89,7 @@ def time_sequence(value, name: str) -> list[float]:
     """ST-TGT-2: with ``multi_spike=True`` an on/off target is a non-empty sequence of times."""
     if isinstance(value, np.ndarray):
         if value.ndim != 1:
-            raise TypeError(f"{name} must be a 1-D sequence of spike times with multi_spike=True, got {list(value.shape)}")
+            raise TypeError(f"{name} must be 1-D with multi_spike=True, got shape {list(value.shape)}")
         value = value.tolist()
     if not isinstance(value, Sequence) or isinstance(value, str):
         raise TypeError(f"{name} must be a sequence of spike times with multi_spike=True, got {type(value).__name__}")
