@@ -116,7 +116,7 @@ def pytest_configure(config: pytest.Config) -> None:
         context.backend.close()
         raise pytest.UsageError(f"backend {name!r} declares no ops: there is nothing to test (Backend.ops is empty)")
     config.stash[CONTEXT_KEY] = context
-    config.stash[REPORT_KEY] = ClauseReport()
+    config.stash[REPORT_KEY] = ClauseReport(context.profile)
     config.pluginmanager.register(_ReportCollector(config.stash[REPORT_KEY]), "snnloss-conformance-report")
     _register_progress(config, context)
 

@@ -1072,6 +1072,56 @@ def _long_cases(op: str) -> list[Case]:
     ]
 
 
+# LB-1 (clamped class targets) under every reduction it affects, weighted and unweighted. Each row: the
+# reduction, whether weighted, and the clauses and LB ids that case checks, written out in full.
+LB1_MEMBRANE = (
+    ("mean", False, ("MSE-MEM-1", "SHARED-5", "SHARED-10", "LB-1", "LB-2", "LB-3")),
+    ("sum", False, ("MSE-MEM-1", "SHARED-5", "SHARED-10", "LB-1", "LB-2", "LB-3")),
+    ("mean", True, ("MSE-MEM-1", "MSE-MEM-3", "SHARED-4", "SHARED-10", "LB-1", "LB-2", "LB-4")),
+    ("sum", True, ("MSE-MEM-1", "MSE-MEM-3", "SHARED-4", "SHARED-10", "LB-1", "LB-2", "LB-4", "LB-5")),
+    ("none", True, ("MSE-MEM-1", "MSE-MEM-3", "MSE-MEM-4", "SHARED-4", "SHARED-10", "LB-1", "LB-2", "LB-4")),
+)
+LB1_COUNT = (
+    ("mean", False, ("MSE-COUNT-1", "MSE-COUNT-2", "SHARED-5", "SHARED-10", "LB-1")),
+    ("sum", False, ("MSE-COUNT-1", "MSE-COUNT-2", "SHARED-5", "SHARED-10", "LB-1")),
+    ("mean", True, ("MSE-COUNT-1", "MSE-COUNT-2", "SHARED-4", "SHARED-10", "LB-1", "LB-4")),
+    ("sum", True, ("MSE-COUNT-1", "MSE-COUNT-2", "SHARED-4", "SHARED-10", "LB-1", "LB-4", "LB-5")),
+    ("none", True, ("MSE-COUNT-1", "MSE-COUNT-4", "SHARED-4", "SHARED-10", "LB-1", "LB-4")),
+)
+LB1_TEMPORAL = (
+    ("mean", True, ("TMP-MSE-1", "TMP-MSE-2", "ST-TGT-4", "SHARED-4", "LB-1", "LB-4")),
+    ("sum", True, ("TMP-MSE-1", "TMP-MSE-2", "ST-TGT-4", "SHARED-4", "LB-1", "LB-4", "LB-5")),
+    ("none", True, ("TMP-MSE-1", "TMP-MSE-2", "TMP-MSE-3", "ST-TGT-4", "SHARED-4", "LB-1", "LB-4")),
+)
+
+
+def lb1_witnesses(op: str) -> list[Case]:
+    """LB-1 with ``on > 0 > off``: a port that builds its targets literally differs from upstream here.
+
+    ``B = N`` so that upstream's weighted path (LB-4 indexes the last axis with the labels) runs at all.
+    """
+    if op == "mse_membrane_loss":
+        rows, record, params = LB1_MEMBRANE, membrane(3, 3, 3, seed="lb1"), {"on_target": 1, "off_target": -1}
+    elif op == "mse_count_loss":
+        rows, record, params = LB1_COUNT, spikes(4, 3, 3, seed="lb1"), {"correct_rate": 1, "incorrect_rate": -0.5}
+    elif op == "mse_temporal_loss":
+        rows, record, params = LB1_TEMPORAL, spikes(6, 3, 3, 0.25, seed="lb1"), {"on_target": 2, "off_target": -1}
+    else:
+        return []
+    record_name = LOSS_RECORD[op]
+    return [
+        Case(
+            op,
+            {**params, "reduction": reduction, **({"weight": weight(3, seed=("lb1", reduction))} if weighted else {})},
+            {record_name: record, "targets": torch.tensor([2, 0, 1])},  # B = N: upstream's LB-4 weight axis fits
+            clauses,
+            ("weighted",) if weighted else (),
+            f"LB-1 witness: on > 0 > off, reduction={reduction}, {'weighted' if weighted else 'unweighted'}",
+        )
+        for reduction, weighted, clauses in rows
+    ]
+
+
 LOSS_RECORD = {
     "ce_rate_loss": "spk_out",
     "ce_count_loss": "spk_out",
@@ -1096,4 +1146,4 @@ _BY_OP = {
     "tolerance": tolerance,
 }
 
-ALL = {op: (lambda op=op, make=make: [*make(), *coverage_cases(op)]) for op, make in _BY_OP.items()}
+ALL = {op: (lambda op=op, make=make: [*make(), *coverage_cases(op), *lb1_witnesses(op)]) for op, make in _BY_OP.items()}

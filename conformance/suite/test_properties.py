@@ -62,9 +62,12 @@ def _skip_unsupported(conformance: Context, op: str, device: str, dtype: str | N
 
 
 def _compare_with_reference(conformance: Context, op: str, params: dict, inputs: dict, device: str, test: str) -> None:
-    ref = reference_result(conformance, op, params, inputs, None)
-    if isinstance(ref, Exception):
-        outcome = call(conformance, op, params, inputs, device)
+    ref, cotangent = reference_result(conformance, op, params, inputs, None), None
+    if not isinstance(ref, Exception):
+        cotangent = cotangent_like(ref.value) if op in conformance.backend.differentiable_ops else None
+        ref = reference_result(conformance, op, params, inputs, cotangent)
+    if isinstance(ref, Exception):  # the reference rejects the input, in its forward or its backward (LB-18)
+        outcome = call(conformance, op, params, inputs, device, cotangent)
         if outcome.error is None:
             problem = f"the reference raises {type(ref).__name__}: {ref}; the backend returns a value"
             fail(conformance, op, params, inputs, problem, test, "error")
@@ -72,8 +75,6 @@ def _compare_with_reference(conformance: Context, op: str, params: dict, inputs:
             fail(conformance, op, params, inputs, f"the call failed: {outcome.error}", test, "error")
         mark(conformance, "error")
         return  # both reject the input
-    cotangent = cotangent_like(ref.value) if op in conformance.backend.differentiable_ops else None
-    ref = reference_result(conformance, op, params, inputs, cotangent)
     outcome = call(conformance, op, params, inputs, device, cotangent)
     if isinstance(outcome.error, BackendRaisedError):
         explained = legacy_explanation(conformance, op, params, inputs, cotangent, outcome.error)
@@ -120,6 +121,7 @@ ODD_AND_LARGE = [(1, 1, 1), (3, 5, 7), (61, 3, 33), (257, 17, 9)]
 SPIKE_TIME_OPS = ("first_spike", "multi_spike", "tolerance", "mse_temporal_loss", "ce_temporal_loss")
 LONG_RECORDS = [  # (T, dtype): times past int8 (127), uint8 (255) and int16 (32767); half precision to its exact range
     (257, torch.bfloat16),
+    (300, torch.bfloat16),  # T - t rounds in bfloat16 above 256: early spikes expose double rounding
     (257, torch.float16),
     (32770, torch.float32),
 ]
@@ -155,15 +157,15 @@ def test_long_records(conformance: Context, op: str, device: str, length) -> Non
     """Long records with late spikes and silent neurons: times past every narrow integer type, in every dtype."""
     _skip_unsupported(conformance, op, device)
     T, dtype = length
-    B, N = 2, 3
+    B, N = 3, 3
     spikes = torch.zeros(T, B, N, dtype=dtype)
-    late = torch.tensor([[T - 2, 129, -1], [T // 2 + 1, -1, min(256, T - 4)]])  # -1: silent (shadow spike at T-1)
+    late = torch.tensor([[T - 2, 129, -1], [T // 2 + 1, -1, min(256, T - 4)], [0, 1, 255]])  # -1: silent
     for b in range(B):
         for n in range(N):
             if late[b, n] >= 0:
                 spikes[late[b, n], b, n] = 1
                 spikes[min(T - 1, late[b, n] + 3), b, n] = 1  # a second spike for multi_spike
-    targets = torch.tensor([0, 2])
+    targets = torch.tensor([0, 2, 1])
     if op == "tolerance":
         times = late.clamp(min=0).to(dtype) + 1
         params, inputs = {"tolerance": 2}, {"spk_time": times, "target": late.clamp(min=0).to(dtype)}

@@ -158,6 +158,17 @@ def lb18_time_in_record_dtype(exact: torch.Tensor, computed: torch.Tensor) -> to
     return computed
 
 
+def lb18_time_index(first_step: torch.Tensor, num_steps: int) -> torch.Tensor:
+    """LB-18 in the backward: a time rounded up past the record (``T - 1 = 299`` is 300 in bfloat16) is used as
+    an index, and upstream's loop raises ``IndexError`` (bfloat16 records with ``T > 256`` and a silent neuron).
+    """
+    past = first_step >= num_steps
+    if bool(past.any()):
+        note("LB-18")
+        raise IndexError(f"index {int(first_step.max())} is out of bounds for dimension 0 with size {num_steps}")
+    return first_step
+
+
 def mse(prediction: torch.Tensor, target: torch.Tensor, reduction: str) -> torch.Tensor:
     """``torch.nn.MSELoss`` as upstream calls it (target broadcast warnings included)."""
     loss = F.mse_loss(prediction, target, reduction=reduction)

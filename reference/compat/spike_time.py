@@ -18,6 +18,7 @@ from .legacy import (
     lb9_zero_whole_steps,
     lb14_first_spike_onehot,
     lb18_time_in_record_dtype,
+    lb18_time_index,
     note,
 )
 
@@ -51,7 +52,8 @@ class FirstSpike(torch.autograd.Function):
             raise IndexError(
                 f"Dimension out of range (expected to be in range of [-1, 0], but got 1); record {list(ctx.record[0])}"
             )
-        onehot = lb14_first_spike_onehot(first.long(), *ctx.record)
+        steps = lb18_time_index(first.long(), ctx.record[0][0])
+        onehot = lb14_first_spike_onehot(steps, *ctx.record)
         return -grad_output * onehot, None
 
 

@@ -19,6 +19,8 @@ CAUGHT = {  # backend: (op to run, a clause the catch must name)
     "narrow_labels_as_zero": ("ce_count_loss", "CE-COUNT-1"),
     "normalises_weight_in_place": ("ce_count_loss", "SHARED-8"),
     "returns_lying_subclass": ("ce_count_loss", "CE-COUNT-1"),
+    "bfloat16_countdown_times": ("first_spike", "ST-FIRST-1"),
+    "MembraneIgnoresLB1": ("mse_membrane_loss", "LB-1"),
 }
 
 

@@ -5,10 +5,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import types
+
 import torch
 
 import reference
+import reference.compat as compat
 from conformance.backend import TorchModuleBackend
+from conformance.ops import API_NAMES
 from reference import spike_time as st
 from tests.conformance.broken_backends import reference_with
 
@@ -92,3 +97,57 @@ class NothingDifferentiable(TorchModuleBackend):
 
     def __init__(self) -> None:
         super().__init__(reference, name="nothing-differentiable")
+
+
+class _CountdownInRecordDtype(st.FirstSpike):
+    """First-spike times by the countdown trick (``T - max_t (T - t) s_t``) computed in the record's dtype:
+    exact in float32, but in bfloat16 ``T - t`` rounds above 256 and the times come out wrong (e.g. 0 for 1)."""
+
+    @staticmethod
+    def forward(ctx, spk_rec, device=None):
+        num_steps = spk_rec.size(0)
+        steps = torch.arange(num_steps, 0, -1, device=spk_rec.device).to(spk_rec.dtype)
+        countdown = (spk_rec * steps.reshape((-1,) + (1,) * (spk_rec.dim() - 1))).amax(0)
+        first = (num_steps - countdown).clamp(max=num_steps - 1)
+        ctx.save_for_backward(first.long())
+        ctx.record_shape = spk_rec.shape
+        return first.to(spk_rec.dtype)
+
+
+class _MembraneTargetsUnclamped(compat.mse_membrane_loss):
+    """A snntorch-1.0 port that builds mse_membrane_loss's targets literally, without LB-1's clamp."""
+
+    def _compute_loss(self, mem_out, targets):
+        with _unclamped_targets():
+            return super()._compute_loss(mem_out, targets)
+
+
+@contextlib.contextmanager
+def _unclamped_targets():
+    original = compat.lb1_clamped_class_targets
+
+    def literal(labels, num_classes, on_target, off_target):
+        onehot = torch.nn.functional.one_hot(labels.long(), num_classes).float()
+        return onehot * on_target + (1 - onehot) * off_target
+
+    compat.lb1_clamped_class_targets = literal
+    try:
+        yield
+    finally:
+        compat.lb1_clamped_class_targets = original
+
+
+bfloat16_countdown_times = reference_with(
+    "bfloat16_countdown_times", SpikeTime=_spike_time(FirstSpike=_CountdownInRecordDtype)
+)
+
+
+class MembraneIgnoresLB1(TorchModuleBackend):
+    """Declares the snntorch-1.0 profile and reproduces snnTorch, except LB-1 in mse_membrane_loss."""
+
+    profile = "snntorch-1.0"
+
+    def __init__(self) -> None:
+        module = types.SimpleNamespace(**{n: getattr(compat, n) for n in API_NAMES}, __name__="membrane-ignores-lb1")
+        module.mse_membrane_loss = _MembraneTargetsUnclamped
+        super().__init__(module, name="membrane-ignores-lb1")

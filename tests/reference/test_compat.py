@@ -164,3 +164,22 @@ def test_lb18_half_precision_times_are_rounded_twice():
     assert legacy.tolist() == [[3.0, 255.0]] and noted == {"LB-18"}
     assert torch.equal(legacy, upstream.SpikeTime.FirstSpike.apply(record, "cpu"))
     assert SPEC.SpikeTime.FirstSpike.apply(record, "cpu").tolist() == [[3.0, 256.0]]
+
+
+@pytest.mark.clause("LB-18")
+def test_lb18_a_time_rounded_past_the_record_makes_the_backward_raise_index_error():
+    import snntorch.functional as upstream
+
+    from reference.compat.legacy import recording
+
+    record = torch.zeros(300, 1, 2, dtype=torch.bfloat16, requires_grad=True)  # silent: T-1 = 299 is 300 in bf16
+    upstream_times = upstream.SpikeTime.FirstSpike.apply(record, "cpu")
+    with pytest.raises(IndexError):
+        upstream_times.sum().backward()
+    times = SF.SpikeTime.FirstSpike.apply(record, "cpu")
+    with recording() as noted, pytest.raises(IndexError, match="out of bounds"):
+        times.sum().backward()
+    assert noted == {"LB-18"} and torch.equal(times, upstream_times)
+    spec_times = SPEC.SpikeTime.FirstSpike.apply(record, "cpu")
+    spec_times.sum().backward()  # the spec's times are exact before the final rounding: no index past T-1
+    assert record.grad is not None
