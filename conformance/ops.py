@@ -2,7 +2,8 @@
 
 Every op takes constructor ``params`` and call ``inputs`` (by name). A loss is
 called as ``module.<op>(**params)(*inputs)``; an estimator as
-``module.SpikeTime.<Estimator>.apply(*inputs, *params)``. ``module`` is anything
+``module.SpikeTime.<Estimator>.apply(*inputs, *params)``; ``spike_time`` as
+``module.SpikeTime(**params)(spk_out, targets)``, its pair judged stacked. ``module`` is anything
 with snnTorch's loss API: :mod:`reference`, :mod:`reference.compat`,
 ``snntorch.functional``, or a backend's module.
 """
@@ -23,7 +24,7 @@ LOSSES = (
     "mse_temporal_loss",
     "ce_temporal_loss",
 )
-ESTIMATORS = ("first_spike", "multi_spike", "tolerance")
+ESTIMATORS = ("first_spike", "multi_spike", "tolerance", "spike_time")
 API_NAMES = (*LOSSES, "SpikeTime")  # what a module with snnTorch's loss API defines
 
 
@@ -55,6 +56,33 @@ def _multi_spike(module, params: dict, inputs: dict) -> torch.Tensor:
     return module.SpikeTime.MultiSpike.apply(spk_rec, params["spk_count"], spk_rec.device)
 
 
+def _spike_time(module, params: dict, inputs: dict):
+    """``SpikeTime(**params)(spk_out, targets)`` returns ``(spk_time, target_time)``; the suite judges the pair
+    stacked, ``[2, *shape]`` (both have one shape). Anything else is returned as it is, for the judge to report.
+    """
+    pair = module.SpikeTime(**params)(inputs["spk_out"], inputs["targets"])
+    return stack_pair(pair)
+
+
+def stack_pair(pair):
+    """``torch.stack(pair)`` when ``pair`` is two tensors of one shape, else ``pair`` unchanged.
+
+    The stack promotes: float32 target times beside a half-precision record give a float32 result, which
+    the dtype check (SHARED-6) reports. Target times that broadcast to the spike times' shape are expanded
+    first (snnTorch 1.0.0 returns explicit target times unexpanded): the values are what is judged.
+    """
+    if not isinstance(pair, tuple | list) or len(pair) != 2:
+        return pair
+    first, second = pair
+    if not all(type(t) is torch.Tensor for t in pair):
+        return pair
+    try:
+        second = second.expand_as(first)
+    except RuntimeError:
+        return pair  # shapes that do not fit: the judge reports what came back
+    return torch.stack((first, second))
+
+
 def _tolerance(module, params: dict, inputs: dict) -> torch.Tensor:
     return module.SpikeTime.Tolerance.apply(inputs["spk_time"], inputs["target"], params["tolerance"])
 
@@ -72,6 +100,7 @@ OPS: dict[str, OpSpec] = {
         OpSpec("first_spike", ("spk_rec",), "spk_rec", _first_spike),
         OpSpec("multi_spike", ("spk_rec",), "spk_rec", _multi_spike),
         OpSpec("tolerance", ("spk_time", "target"), "spk_time", _tolerance),
+        OpSpec("spike_time", ("spk_out", "targets"), "spk_out", _spike_time),
     ]
 }
 

@@ -24,6 +24,7 @@ MAIN_CLAUSES = {
     "first_spike": ("ST-FIRST-1", "ST-FIRST-2"),
     "multi_spike": ("ST-MULTI-1", "ST-MULTI-2"),
     "tolerance": ("ST-TOL-1", "ST-TOL-2"),
+    "spike_time": ("ST-TGT-1", "ST-TGT-2", "ST-TGT-3", "ST-TGT-4", "ST-FIRST-1", "ST-MULTI-1", "ST-TOL-1"),
 }
 
 MEMBRANE_OPS = {"ce_rate_loss", "ce_max_membrane_loss", "mse_membrane_loss"}
@@ -127,8 +128,47 @@ def estimator_case(draw, op: str, dtypes: bool = True):
         )
         params = {"tolerance": draw(st.sampled_from([-1, 0, 1, 2, 2.5]))}
         return params, {"spk_time": draw(times), "target": draw(times)}
+    if op == "spike_time":
+        return draw(spike_time_case(T, B, N, dtype, draw(labels(B, N, draw(st.sampled_from(LABEL_DTYPES))))))
     params = {"spk_count": draw(st.integers(1, 3))} if op == "multi_spike" else {}
     return params, {"spk_rec": draw(spike_record((T, B, N), dtype))}
+
+
+def target_time(T: int):
+    """A target time over the whole range the spec allows: negative (wrapped once), 0, past T, whole or half."""
+    return st.one_of(st.integers(-T, T + 1), st.integers(-2 * T, 2 * T).map(lambda v: v / 2))
+
+
+@st.composite
+def spike_time_case(draw, T: int, B: int, N: int, dtype: torch.dtype, label_targets: torch.Tensor):
+    """``SpikeTime``'s constructor parameters over their domain, and matching targets (ST-TGT-1..4).
+
+    Multi-spike targets come as lists or 1-D tensors of ``F`` times (``F = 1`` included); explicit target
+    times broadcast to ``[B, N]`` or ``[F, B, N]``, with ``F`` unrelated to ``B``.
+    """
+    multi = draw(st.booleans())
+    params: dict = {"multi_spike": multi} if multi or draw(st.booleans()) else {}
+    if draw(st.booleans()):
+        params["tolerance"] = draw(st.sampled_from([0, 1, 2.5, -1]))
+    count = draw(st.integers(1, 3))
+    if multi:  # on/off are sequences whenever multi_spike is set, even when targets are times
+        on = [draw(target_time(T)) for _ in range(count)]
+        off = [draw(target_time(T)) for _ in range(count)]
+        as_tensor = draw(st.booleans())
+        params.update(
+            on_target=torch.tensor(on) if as_tensor else on, off_target=torch.tensor(off) if as_tensor else off
+        )
+    if draw(st.booleans()):  # explicit target times
+        params["target_is_time"] = True
+        leading = (count,) if multi else ()
+        shape = draw(st.sampled_from([(*leading, B, N), (*leading, 1, N), (*leading, 1, 1)]))
+        times = arrays(np.int32, shape, elements=st.integers(-T, T - 1))
+        return params, {"spk_out": draw(spike_record((T, B, N), dtype)), "targets": torch.from_numpy(
+            draw(times).astype(np.float32)
+        ).to(dtype)}  # fmt: skip
+    if not multi and draw(st.booleans()):
+        params.update(on_target=draw(target_time(T)), off_target=draw(target_time(T)))
+    return params, {"spk_out": draw(spike_record((T, B, N), dtype)), "targets": label_targets}
 
 
 def any_case(op: str, **kwargs):

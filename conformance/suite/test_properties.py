@@ -118,7 +118,8 @@ def test_matches_reference(conformance: Context, op: str, device: str, data) -> 
 
 
 ODD_AND_LARGE = [(1, 1, 1), (3, 5, 7), (61, 3, 33), (257, 17, 9)]
-SPIKE_TIME_OPS = ("first_spike", "multi_spike", "tolerance", "mse_temporal_loss", "ce_temporal_loss")
+SPIKE_TIME_OPS = ("first_spike", "multi_spike", "tolerance", "spike_time", "mse_temporal_loss", "ce_temporal_loss")
+RECORD_ESTIMATORS = ("first_spike", "multi_spike")  # called on the record alone
 LONG_RECORDS = [  # (T, dtype): times past int8 (127), uint8 (255) and int16 (32767); half precision to its exact range
     (257, torch.bfloat16),
     (300, torch.bfloat16),  # T - t rounds in bfloat16 above 256: early spikes expose double rounding
@@ -141,11 +142,14 @@ def test_boundaries(conformance: Context, op: str, device: str, boundary: str) -
     if op == "tolerance":
         times = torch.randint(0, 4, (B, N), generator=generator).float()
         params, inputs = {"tolerance": 1.5}, {"spk_time": times, "target": times.flip(0) if B else times}
-    elif op in ESTIMATORS:
+    elif op in RECORD_ESTIMATORS:
         params, inputs = ({"spk_count": 1} if op == "multi_spike" else {}), {"spk_rec": spikes}
     else:
         record = torch.randint(-64, 65, (T, B, N), generator=generator) / 16 if op in S.MEMBRANE_OPS else spikes
-        params = {"on_target": 0, "off_target": T - 1} if op == "mse_temporal_loss" else {}
+        params = {
+            "mse_temporal_loss": {"on_target": 0, "off_target": T - 1},
+            "spike_time": {"multi_spike": True, "on_target": [0], "off_target": [T - 1]},  # F = 1
+        }.get(op, {})
         targets = torch.randint(0, N, (B,), generator=generator)
         inputs = {S.RECORD_NAME.get(op, "spk_out"): record, "targets": targets}
     _compare_with_reference(conformance, op, params, inputs, device, "test_boundaries")
@@ -172,8 +176,8 @@ def test_long_records(conformance: Context, op: str, device: str, length) -> Non
     elif op in ("first_spike", "multi_spike"):
         params, inputs = ({"spk_count": 2} if op == "multi_spike" else {}), {"spk_rec": spikes}
     else:
-        params = {"on_target": T - 5, "off_target": 7} if op == "mse_temporal_loss" else {}
-        inputs = {"spk_rec": spikes, "targets": targets}
+        params = {"on_target": T - 5, "off_target": 7} if op in ("mse_temporal_loss", "spike_time") else {}
+        inputs = {S.RECORD_NAME.get(op, "spk_out"): spikes, "targets": targets}
     _compare_with_reference(conformance, op, params, inputs, device, "test_long_records")
 
 
@@ -191,11 +195,11 @@ def test_odd_and_large_shapes(conformance: Context, op: str, device: str, shape)
             {"tolerance": 2},
             {"spk_time": times, "target": torch.randint(0, T, (B, N), generator=generator).float()},
         )
-    elif op in ESTIMATORS:
+    elif op in RECORD_ESTIMATORS:
         params, inputs = ({"spk_count": 2} if op == "multi_spike" else {}), {"spk_rec": spikes}
     else:
         record = torch.randint(-64, 65, (T, B, N), generator=generator) / 16 if op in S.MEMBRANE_OPS else spikes
-        params = {"on_target": 0, "off_target": T - 1} if op == "mse_temporal_loss" else {}
+        params = {"on_target": 0, "off_target": T - 1} if op in ("mse_temporal_loss", "spike_time") else {}
         inputs = {S.RECORD_NAME.get(op, "spk_out"): record, "targets": torch.randint(0, N, (B,), generator=generator)}
     _compare_with_reference(conformance, op, params, inputs, device, "test_odd_and_large_shapes")
 
