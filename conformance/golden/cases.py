@@ -984,9 +984,9 @@ def tolerance() -> list[Case]:
 def spike_time() -> list[Case]:
     """``SpikeTime(...)(spk_out, targets)``: the pair ``(spk_time, target_time)``, judged stacked ``[2, *]``."""
     op = "spike_time"
-    x = _record(6, 3, 4, {(0, 2): [1, 4], (1, 0): [0], (1, 3): [2, 3, 5], (2, 1): [5]})
+    x = _record(5, 3, 3, {(0, 2): [1, 4], (1, 0): [0], (1, 1): [2, 3], (2, 1): [4]})
     y = torch.tensor([2, 0, 1])
-    times = torch.tensor([[1.0, -1.0, 4.0, 0.0], [2.0, 2.0, -3.0, 5.0], [0.0, 1.0, 2.0, 3.0]])
+    times = torch.tensor([[1.0, -1.0, 4.0], [2.0, 2.0, -3.0], [0.0, 1.0, 3.0]])
     return [
         Case(
             op=op,
@@ -1020,7 +1020,7 @@ def spike_time() -> list[Case]:
         Case(
             op=op,
             params={"target_is_time": True, "tolerance": 2},
-            inputs={"spk_out": x, "targets": torch.tensor([3.0, 0.0, 5.0, 1.0])},
+            inputs={"spk_out": x, "targets": torch.tensor([3.0, 0.0, 4.0])},
             clauses=("ST-TGT-3", "ST-TOL-1", "ST-FIRST-1"),
             comment="target times [N] broadcast along the batch",
         ),
@@ -1043,7 +1043,7 @@ def spike_time() -> list[Case]:
         Case(
             op=op,
             params={"multi_spike": True, "target_is_time": True, "on_target": [0, 0], "off_target": [0, 0]},
-            inputs={"spk_out": x, "targets": torch.tensor([[[1.0, 2.0, 0.0, 3.0]], [[4.0, 5.0, 5.0, -1.0]]])},
+            inputs={"spk_out": x, "targets": torch.tensor([[[1.0, 2.0, 0.0]], [[4.0, 3.0, -1.0]]])},
             clauses=("ST-TGT-3", "ST-TGT-4", "ST-MULTI-1", "ST-MULTI-2", "LB-9", "LB-10"),
             flags=("multi_spike",),
             comment="explicit multi-spike target times [F, 1, N] with F = 2 != B = 3",

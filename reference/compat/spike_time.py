@@ -127,6 +127,7 @@ class SpikeTime(nn.Module):
             spk_time = FirstSpike.apply(spk_out, spk_out.device)
         if self.tolerance:
             spk_time = Tolerance.apply(spk_time, targets, self.tolerance)
+        note("LB-1", targets.dtype != spk_time.dtype)  # float32 label target times beside any record dtype
         return spk_time, targets
 
     def labels_to_spike_times(self, targets: torch.Tensor, num_outputs: int) -> torch.Tensor:

@@ -1,0 +1,145 @@
+"""Mutation testing of the suite: does it catch a wrong reference? (``tox -e mutation``)
+
+Cosmic Ray (https://cosmic-ray.readthedocs.io) mutates a *copy* of the spec
+reference, ``build/mutation/mutant_reference/`` (``reference/`` without
+``compat/``), one mutant at a time, and runs the default ``ci`` suite with that
+copy as the backend. The harness computes its expectations with the real
+``reference`` package, which is never touched. A mutant is killed when the suite
+fails (or times out) on it; it survives when the suite passes.
+
+Survivors are compared with ``docs/mutation.md``, which lists the equivalent
+mutants (ones no backend behaviour can tell apart from the spec) with a reason
+each. The run fails unless at least ``--goal`` (default 90 %) of the
+non-equivalent mutants are killed, and it prints every unexplained survivor.
+
+    python tools/mutation.py [--modules rate.py,checks.py] [--goal 0.9] [--timeout 60]
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "build" / "mutation"
+COPY = WORK / "mutant_reference"
+EQUIVALENTS = ROOT / "docs" / "mutation.md"
+SUITE = (
+    "python -m pytest -p no:cacheprovider --pyargs conformance --backend mutant_reference --profile spec "
+    "--device cpu --conformance-isolation none -x -q --no-header -p no:warnings"
+)
+
+
+# The tests that exercise each module: a mutant of rate.py needs only the rate losses' tests, which keeps a
+# surviving mutant's full run short. Shared modules run everything.
+TESTS_OF = {
+    "rate.py": "ce_rate or ce_count or mse_count",
+    "membrane.py": "ce_max or mse_membrane",
+    "spike_time.py": "first_spike or multi_spike or tolerance or spike_time or temporal",
+    "temporal.py": "temporal",
+}
+
+
+def prepare() -> None:
+    """A fresh copy of the spec reference to mutate."""
+    shutil.rmtree(WORK, ignore_errors=True)
+    shutil.copytree(ROOT / "reference", COPY, ignore=shutil.ignore_patterns("compat", "__pycache__"))
+
+
+def configure(module: str, timeout: float) -> Path:
+    """A Cosmic Ray config that mutates ``module`` of the copy and runs the tests that exercise it."""
+    selection = f' -k \\"{TESTS_OF[module]}\\"' if module in TESTS_OF else ""
+    config = WORK / f"{module}.toml"
+    config.write_text(
+        "[cosmic-ray]\n"
+        f'module-path = "{COPY / module}"\n'
+        f"timeout = {timeout}\n"
+        "excluded-modules = []\n"
+        f'test-command = "{SUITE}{selection}"\n'
+        "\n[cosmic-ray.distributor]\n"
+        'name = "local"\n'
+    )
+    return config
+
+
+def run(config: Path) -> Path:
+    session = config.with_suffix(".sqlite")
+    environment = {"PYTHONPATH": str(WORK), "PATH": _path()}
+    subprocess.run(["cosmic-ray", "init", str(config), str(session)], check=True, cwd=ROOT, env=environment)
+    subprocess.run(["cosmic-ray", "exec", str(config), str(session)], check=True, cwd=ROOT, env=environment)
+    return session
+
+
+def _path() -> str:
+    import os
+
+    return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
+
+
+def results(session: Path) -> list[dict]:
+    """Every mutant: where, which operator, and whether the suite killed it."""
+    with sqlite3.connect(session) as db:
+        rows = db.execute(
+            "SELECT m.module_path, m.operator_name, m.occurrence, m.start_pos_row, r.test_outcome, r.worker_outcome "
+            "FROM mutation_specs m JOIN work_results r ON m.job_id = r.job_id"
+        ).fetchall()
+    return [
+        {"module": Path(module).name, "operator": operator, "occurrence": occurrence, "line": line,
+         "outcome": _outcome(str(test_outcome), str(worker_outcome))}
+        for module, operator, occurrence, line, test_outcome, worker_outcome in rows
+    ]  # fmt: skip
+
+
+def _outcome(test_outcome: str, worker_outcome: str) -> str:
+    """killed: the suite failed, timed out, or the mutant did not even import; survived: the suite passed."""
+    if "SURVIVED" in test_outcome.upper() and "NORMAL" in worker_outcome.upper():
+        return "survived"
+    return "killed"
+
+
+def equivalents() -> dict[tuple[str, int, str], str]:
+    """``docs/mutation.md``'s table rows ``| module | line | operator | reason |``."""
+    found = {}
+    for line in EQUIVALENTS.read_text().splitlines():
+        match = re.match(r"\|\s*`?([\w.]+\.py)`?\s*\|\s*(\d+)\s*\|\s*`?([\w/:-]+)`?\s*\|\s*(.+?)\s*\|$", line)
+        if match:
+            found[(match[1], int(match[2]), match[3])] = match[4]
+    return found
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--modules", help="comma list of reference modules to mutate (default: all)")
+    parser.add_argument("--goal", type=float, default=0.9, help="share of non-equivalent mutants to kill (0.9)")
+    parser.add_argument("--timeout", type=float, default=60.0, help="seconds one suite run may take (60)")
+    args = parser.parse_args(argv)
+    if not 0 < args.goal <= 1 or args.timeout <= 0:
+        parser.error("--goal must be in (0, 1] and --timeout positive")
+    started = time.monotonic()
+    prepare()
+    modules = args.modules.split(",") if args.modules else sorted(p.name for p in COPY.glob("*.py"))
+    mutants = [m for module in modules for m in results(run(configure(module, args.timeout)))]
+    known = equivalents()
+    killed = [m for m in mutants if m["outcome"] == "killed"]
+    survivors = [m for m in mutants if m["outcome"] != "killed"]
+    explained = [m for m in survivors if (m["module"], m["line"], m["operator"]) in known]
+    unexplained = [m for m in survivors if m not in explained]
+    counted = len(mutants) - len(explained)
+    score = len(killed) / counted if counted else 1.0
+    minutes = (time.monotonic() - started) / 60
+    print(f"\n{len(mutants)} mutants in {minutes:.1f} min: {len(killed)} killed, {len(explained)} equivalent "
+          f"(docs/mutation.md), {len(unexplained)} unexplained survivors")  # fmt: skip
+    print(f"score: {score:.1%} of non-equivalent mutants killed (goal {args.goal:.0%})")
+    for m in unexplained:
+        print(f"  survivor: {m['module']}:{m['line']} {m['operator']} (occurrence {m['occurrence']})")
+    return 0 if score >= args.goal else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
