@@ -26,7 +26,7 @@ def on_device(params: dict, inputs: dict, device: str) -> tuple[dict, dict]:
 def vector_yaml(op: str, params: dict, inputs: dict, note: str) -> str:
     """A complete vector file for one example, expectations from the reference, ready to paste."""
     cpu_params, cpu_inputs = on_device(params, inputs, "cpu")
-    case = golden_cases.Case(op, cpu_params, cpu_inputs, MAIN_CLAUSES[op], comment=note)
+    case = golden_cases.Case(op=op, params=cpu_params, inputs=cpu_inputs, clauses=MAIN_CLAUSES[op], comment=note)
     return generate.dump(generate.build(op, [case], strict=False))
 
 
