@@ -104,9 +104,9 @@ def loss_case(
         params.update(on_target=draw(LEVELS), off_target=draw(LEVELS))
     if op == "mse_temporal_loss":
         params.update(
-            on_target=draw(st.integers(0, T - 1)),
-            off_target=draw(st.integers(0, T - 1)),
-            tolerance=draw(st.sampled_from([0, 1, 2])),
+            on_target=draw(target_time(T)),
+            off_target=draw(target_time(T)),
+            tolerance=draw(st.sampled_from([0, 1, 2, 2.5])),
         )
     if op == "ce_temporal_loss":
         params["inverse"] = draw(st.sampled_from(["negate", "reciprocal"]))
