@@ -54,6 +54,10 @@ class JaxBackend(ArrayBackend):
             if isinstance(count, bool) or not isinstance(count, int) or count < 1:
                 raise ValueError(f"spk_count must be a positive integer, got {count!r}")
             return (lambda x: spike_time.multi_spike(x, count)), checks.spikes(inputs["spk_rec"], "spk_rec")
+        if op == "spike_time":  # the pair (spike times, target times), stacked as the suite compares it
+            times = losses.SpikeTime(params)
+            record, targets = checks.spikes(checks.record(inputs["spk_out"], "spk_out"), "spk_out"), inputs["targets"]
+            return (lambda x: jnp.stack(times(x, targets))), record
         if op == "tolerance":
             within = checks.real(params["tolerance"], "tolerance")
             target = jnp.asarray(inputs["target"])

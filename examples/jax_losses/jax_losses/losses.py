@@ -120,7 +120,7 @@ class mse_membrane_loss(_Common):
         return _reduce(self.weighted((x - target) ** 2, labels, outputs).mean(0), self.reduction)
 
 
-class _Times:
+class SpikeTime:
     """Spike times and target times (the ``SpikeTime`` module of snnTorch)."""
 
     def __init__(self, params: dict) -> None:
@@ -176,7 +176,7 @@ class mse_temporal_loss(_Common):
 
     def __init__(self, params: dict) -> None:
         super().__init__(params)
-        self.times = _Times(params)
+        self.times = SpikeTime(params)
         if self.weight is not None and self.times.target_is_time:
             raise ValueError("weight needs label targets; it cannot be used with target_is_time=True")
 
