@@ -18,6 +18,7 @@ non-equivalent mutants are killed, and it prints every unexplained survivor.
 from __future__ import annotations
 
 import argparse
+import fnmatch
 import re
 import shutil
 import sqlite3
@@ -88,14 +89,21 @@ def results(session: Path) -> list[dict]:
     """Every mutant: where, which operator, and whether the suite killed it."""
     with sqlite3.connect(session) as db:
         rows = db.execute(
-            "SELECT m.module_path, m.operator_name, m.occurrence, m.start_pos_row, r.test_outcome, r.worker_outcome "
+            "SELECT m.module_path, m.operator_name, m.occurrence, m.start_pos_row, r.test_outcome, r.worker_outcome, "
+            "r.diff "
             "FROM mutation_specs m JOIN work_results r ON m.job_id = r.job_id"
         ).fetchall()
     return [
         {"module": Path(module).name, "operator": operator, "occurrence": occurrence, "line": line,
-         "outcome": _outcome(str(test_outcome), str(worker_outcome))}
-        for module, operator, occurrence, line, test_outcome, worker_outcome in rows
+         "outcome": _outcome(str(test_outcome), str(worker_outcome)), "mutated": _mutated_line(diff or "")}
+        for module, operator, occurrence, line, test_outcome, worker_outcome, diff in rows
     ]  # fmt: skip
+
+
+def _mutated_line(diff: str) -> str:
+    """The changed line as the mutant has it (the diff's first added line), stripped."""
+    added = [line[1:].strip() for line in diff.splitlines() if line.startswith("+") and not line.startswith("+++")]
+    return added[0] if added else ""
 
 
 def _outcome(test_outcome: str, worker_outcome: str) -> str:
@@ -105,14 +113,27 @@ def _outcome(test_outcome: str, worker_outcome: str) -> str:
     return "killed"
 
 
-def equivalents() -> dict[tuple[str, int, str], str]:
-    """``docs/mutation.md``'s table rows ``| module | line | operator | reason |``."""
-    found = {}
+def equivalents() -> list[tuple[str, str, str]]:
+    """``docs/mutation.md``'s rows ``| module | operator | mutated line | reason |`` as (module, operator, line).
+
+    The operator and the line are shell-style patterns (``*`` matches anything); the mutated line is the
+    changed source line as the mutant has it, which stays valid when lines above it move.
+    """
+    found = []
     for line in EQUIVALENTS.read_text().splitlines():
-        match = re.match(r"\|\s*`?([\w.]+\.py)`?\s*\|\s*(\d+)\s*\|\s*`?([\w/:-]+)`?\s*\|\s*(.+?)\s*\|$", line)
-        if match:
-            found[(match[1], int(match[2]), match[3])] = match[4]
+        cells = [cell.strip().strip("`").replace("\\|", "|") for cell in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+        if len(cells) == 4 and cells[0].endswith(".py"):
+            found.append((cells[0], cells[1], cells[2]))
     return found
+
+
+def is_equivalent(mutant: dict, known: list[tuple[str, str, str]]) -> bool:
+    return any(
+        fnmatch.fnmatchcase(mutant["module"], module)
+        and fnmatch.fnmatchcase(mutant["operator"], operator)
+        and fnmatch.fnmatchcase(mutant["mutated"], text)
+        for module, operator, text in known
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -130,7 +151,7 @@ def main(argv: list[str] | None = None) -> int:
     known = equivalents()
     killed = [m for m in mutants if m["outcome"] == "killed"]
     survivors = [m for m in mutants if m["outcome"] != "killed"]
-    explained = [m for m in survivors if (m["module"], m["line"], m["operator"]) in known]
+    explained = [m for m in survivors if is_equivalent(m, known)]
     unexplained = [m for m in survivors if m not in explained]
     counted = len(mutants) - len(explained)
     score = len(killed) / counted if counted else 1.0
@@ -139,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
           f"(docs/mutation.md), {len(unexplained)} unexplained survivors")  # fmt: skip
     print(f"score: {score:.1%} of non-equivalent mutants killed (goal {args.goal:.0%})")
     for m in unexplained:
-        print(f"  survivor: {m['module']}:{m['line']} {m['operator']} (occurrence {m['occurrence']})")
+        print(f"  survivor: {m['module']}:{m['line']} {m['operator']}: {m['mutated']}")
     return 0 if score >= args.goal else 1
 
 

@@ -103,11 +103,9 @@ def loss_case(
     if op == "mse_membrane_loss":
         params.update(on_target=draw(LEVELS), off_target=draw(LEVELS))
     if op == "mse_temporal_loss":
-        params.update(
-            on_target=draw(target_time(T)),
-            off_target=draw(target_time(T)),
-            tolerance=draw(st.sampled_from([0, 1, 2, 2.5])),
-        )
+        params.update(on_target=draw(target_time(T)), off_target=draw(target_time(T)))
+        tolerance = draw(st.sampled_from([None, 0, 1, 2, 2.5]))  # None: the default
+        params.update({} if tolerance is None else {"tolerance": tolerance})
     if op == "ce_temporal_loss":
         params["inverse"] = draw(st.sampled_from(["negate", "reciprocal"]))
     if weighted or (weighted is None and draw(st.booleans())):

@@ -213,4 +213,15 @@ def cases() -> list[Case]:
             comment="a record without time steps",
         ),
     ]
+    for entries in (5, 3):  # N = 4 classes: one weight too many, one too few
+        out.append(
+            Case(
+                op=op,
+                params={"weight": weight(entries, seed=("count", entries))},
+                inputs={"spk_rec": spikes(4, 2, 4, 0.3, seed="wcount"), "targets": torch.tensor([3, 0])},
+                clauses=("TMP-MSE-2", "SHARED-4", "SHARED-12"),
+                flags=("invalid", "weighted"),
+                comment=f"a weight with {entries} entries for 4 classes",
+            )
+        )
     return out

@@ -177,6 +177,16 @@ def loss_cases(op: str, record: str, make, extra: LossClauses) -> list[Case]:
     out.append(
         Case(
             op=op,
+            params={"weight": weight(2)},
+            inputs={record: make(2, 2, 3, F32, "w"), "targets": torch.tensor([0, 1])},
+            clauses=("SHARED-4", "SHARED-12", *extra.of("mean", weighted=True, valid=False)),
+            flags=("invalid", "weighted"),
+            comment="a weight with N-1 entries",
+        )
+    )
+    out.append(
+        Case(
+            op=op,
             params={},
             inputs={record: torch.zeros(0, 2, 3), "targets": torch.tensor([0, 1])},
             clauses=("SHARED-1", "SHARED-12", "LB-13", *extra.of("mean", valid=False)),

@@ -1,0 +1,37 @@
+"""tools/mutation.py reads its equivalents table and classifies mutants (the mutation run itself is tox -e mutation)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
+
+import mutation
+
+
+def test_every_row_of_the_equivalents_table_is_read():
+    rows = mutation.equivalents()
+    table = [line for line in mutation.EQUIVALENTS.read_text().splitlines() if line.startswith("| `")]
+    assert len(rows) == len(table) > 0
+    assert all(module.endswith(".py") and operator.startswith(("core/", "*")) for module, operator, _ in rows)
+
+
+def test_a_survivor_is_equivalent_only_when_module_operator_and_line_all_match():
+    known = [
+        ("temporal.py", "core/ReplaceUnaryOperator_*", "x.unsqueeze(*1)"),
+        ("*.py", "core/Binary*", "def * -> * None:"),
+    ]
+    mutant = {"module": "temporal.py", "operator": "core/ReplaceUnaryOperator_USub_UAdd", "mutated": "x.unsqueeze(+1)"}
+    assert mutation.is_equivalent(mutant, known)
+    assert not mutation.is_equivalent({**mutant, "module": "rate.py"}, known)
+    assert not mutation.is_equivalent({**mutant, "mutated": "x.unsqueeze(+2)"}, known)
+    annotation = {"module": "rate.py", "operator": "core/Binary_Sub", "mutated": "def f(x) -> torch.Tensor - None:"}
+    assert mutation.is_equivalent(annotation, known)
+
+
+def test_only_a_normal_run_that_passed_is_a_survivor():
+    assert mutation._outcome("TestOutcome.SURVIVED", "WorkerOutcome.NORMAL") == "survived"
+    assert mutation._outcome("TestOutcome.KILLED", "WorkerOutcome.NORMAL") == "killed"
+    assert mutation._outcome("TestOutcome.SURVIVED", "WorkerOutcome.TIMEOUT") == "killed"
+    assert mutation._mutated_line("--- a\n+++ b\n@@\n-    x = 1\n+    x = 2\n") == "x = 2"
