@@ -26,6 +26,9 @@ def test_a_survivor_is_equivalent_only_when_module_operator_and_line_all_match()
     assert mutation.is_equivalent(mutant, known)
     assert not mutation.is_equivalent({**mutant, "module": "rate.py"}, known)
     assert not mutation.is_equivalent({**mutant, "mutated": "x.unsqueeze(+2)"}, known)
+    indexed = ("temporal.py", "core/*", "w[labels].unsqueeze(*1)")  # brackets are literal, only * is a wildcard
+    assert mutation.is_equivalent({**mutant, "mutated": "w[labels].unsqueeze(+1)"}, [indexed])
+    assert not mutation.is_equivalent({**mutant, "mutated": "wl.unsqueeze(+1)"}, [indexed])
     annotation = {"module": "rate.py", "operator": "core/Binary_Sub", "mutated": "def f(x) -> torch.Tensor - None:"}
     assert mutation.is_equivalent(annotation, known)
 

@@ -18,7 +18,6 @@ non-equivalent mutants are killed, and it prints every unexplained survivor.
 from __future__ import annotations
 
 import argparse
-import fnmatch
 import re
 import shutil
 import sqlite3
@@ -34,7 +33,7 @@ EQUIVALENTS = ROOT / "docs" / "mutation.md"
 # The vectors first: they are quick and kill most mutants, so -x ends those runs early.
 SUITE = (
     "python -m pytest -p no:cacheprovider --pyargs conformance.suite.test_vectors conformance.suite.test_properties "
-    "--backend mutant_reference --profile spec "
+    "--backend mutant_backend:backend --profile spec "
     "--device cpu --conformance-isolation none -x -q --no-header -p no:warnings"
 )
 
@@ -50,9 +49,19 @@ TESTS_OF = {
 
 
 def prepare() -> None:
-    """A fresh copy of the spec reference to mutate."""
+    """A fresh copy of the spec reference to mutate, and the backend that serves it.
+
+    The backend declares the ``spec`` profile: a mutant that happens to behave like snnTorch 1.0.0 must
+    fail, not pass as an expected legacy behaviour.
+    """
     shutil.rmtree(WORK, ignore_errors=True)
     shutil.copytree(ROOT / "reference", COPY, ignore=shutil.ignore_patterns("compat", "__pycache__"))
+    (WORK / "mutant_backend.py").write_text(
+        "import mutant_reference\n"
+        "from conformance.backend import TorchModuleBackend\n\n"
+        'backend = TorchModuleBackend(mutant_reference, name="mutant_reference")\n'
+        'backend.profile = "spec"\n'
+    )
 
 
 def configure(module: str, timeout: float) -> Path:
@@ -129,11 +138,16 @@ def equivalents() -> list[tuple[str, str, str]]:
 
 def is_equivalent(mutant: dict, known: list[tuple[str, str, str]]) -> bool:
     return any(
-        fnmatch.fnmatchcase(mutant["module"], module)
-        and fnmatch.fnmatchcase(mutant["operator"], operator)
-        and fnmatch.fnmatchcase(mutant["mutated"], text)
+        _matches(mutant["module"], module)
+        and _matches(mutant["operator"], operator)
+        and _matches(mutant["mutated"], text)
         for module, operator, text in known
     )
+
+
+def _matches(text: str, pattern: str) -> bool:
+    """``pattern`` with ``*`` matching anything and every other character literal (brackets included)."""
+    return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), text) is not None
 
 
 def main(argv: list[str] | None = None) -> int:

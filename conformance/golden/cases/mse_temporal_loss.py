@@ -213,6 +213,18 @@ def cases() -> list[Case]:
             comment="a record without time steps",
         ),
     ]
+    out.append(
+        Case(
+            op=op,
+            params={"on_target": 1.5, "off_target": 2.5, "reduction": "none"},
+            inputs={
+                "spk_rec": record_with(4, 2, 3, {(0, 0): [1], (0, 1): [2], (1, 2): [3]}),
+                "targets": torch.tensor([0, 2]),
+            },
+            clauses=("TMP-MSE-1", "TMP-MSE-3", "ST-TGT-1", "ST-TOL-3"),
+            comment="half-step targets with the default tolerance 0: no time is snapped, though each is within 1",
+        )
+    )
     for entries in (5, 3):  # N = 4 classes: one weight too many, one too few
         out.append(
             Case(
