@@ -34,18 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from bench_losses import SIZES
 
 from conformance.backend import Backend, InputInfo, TorchModuleBackend
+from conformance.ops import LOSSES
+from conformance.ops import OPS as OP_SPECS
 from conformance.resolve import resolve
 
-OPS = (
-    "ce_rate_loss",
-    "ce_count_loss",
-    "ce_max_membrane_loss",
-    "mse_count_loss",
-    "mse_membrane_loss",
-    "mse_temporal_loss",
-    "ce_temporal_loss",
-    "first_spike",
-)
+OPS = (*LOSSES, "first_spike")  # the losses and the estimator they share
 
 
 def case(op: str, size: tuple[int, int, int], device: str) -> tuple[dict, dict]:
@@ -54,16 +47,16 @@ def case(op: str, size: tuple[int, int, int], device: str) -> tuple[dict, dict]:
     generator = torch.Generator().manual_seed(0)
     spikes = (torch.rand(size, generator=generator) < 0.2).float()
     labels = torch.randint(0, outputs, (batch,), generator=generator)
+    record_name = OP_SPECS[op].inputs[0]
     if op == "first_spike":
-        return {}, {"spk_rec": spikes.to(device)}
-    if op in ("ce_max_membrane_loss", "mse_membrane_loss"):
-        return {}, {"mem_out": torch.randn(size, generator=generator).to(device), "targets": labels.to(device)}
+        return {}, {record_name: spikes.to(device)}
+    if record_name == "mem_out":
+        return {}, {record_name: torch.randn(size, generator=generator).to(device), "targets": labels.to(device)}
     params = {
         "mse_count_loss": {"correct_rate": 0.75, "incorrect_rate": 0.25},
         "mse_temporal_loss": {"on_target": 0, "off_target": num_steps - 1},
     }.get(op, {})
-    record = "spk_rec" if op in ("mse_temporal_loss", "ce_temporal_loss") else "spk_out"
-    return params, {record: spikes.to(device), "targets": labels.to(device)}
+    return params, {record_name: spikes.to(device), "targets": labels.to(device)}
 
 
 def timed(backend: Backend, op: str, params: dict, inputs: dict, cotangent: torch.Tensor, device: str) -> float:

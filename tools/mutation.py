@@ -18,6 +18,7 @@ non-equivalent mutants are killed, and it prints every unexplained survivor.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import shutil
 import sqlite3
@@ -89,8 +90,6 @@ def run(config: Path) -> Path:
 
 
 def _path() -> str:
-    import os
-
     return os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
 
 
