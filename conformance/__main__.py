@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-PROFILES = ("spec", "snntorch-1.0")
+from .golden.vocabulary import PROFILES
 
 
 def _has(args: list[str], option: str) -> bool:

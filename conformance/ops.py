@@ -30,12 +30,15 @@ API_NAMES = (*LOSSES, "SpikeTime")  # what a module with snnTorch's loss API def
 
 @dataclass(frozen=True)
 class OpSpec:
-    """An op: its input names (in call order) and the input it is differentiated against."""
+    """An op: its input names (in call order), the input it is differentiated against, how it is called,
+    and the clauses a property test of it checks (vectors name their own).
+    """
 
     name: str
     inputs: tuple[str, ...]
     differentiable: str
     invoke: Callable
+    clauses: tuple[str, ...]
 
 
 def _loss(name: str) -> Callable:
@@ -90,17 +93,83 @@ def _tolerance(module, params: dict, inputs: dict) -> torch.Tensor:
 OPS: dict[str, OpSpec] = {
     spec.name: spec
     for spec in [
-        OpSpec("ce_rate_loss", ("spk_out", "targets"), "spk_out", _loss("ce_rate_loss")),
-        OpSpec("ce_count_loss", ("spk_out", "targets"), "spk_out", _loss("ce_count_loss")),
-        OpSpec("ce_max_membrane_loss", ("mem_out", "targets"), "mem_out", _loss("ce_max_membrane_loss")),
-        OpSpec("mse_count_loss", ("spk_out", "targets"), "spk_out", _loss("mse_count_loss")),
-        OpSpec("mse_membrane_loss", ("mem_out", "targets"), "mem_out", _loss("mse_membrane_loss")),
-        OpSpec("mse_temporal_loss", ("spk_rec", "targets"), "spk_rec", _loss("mse_temporal_loss")),
-        OpSpec("ce_temporal_loss", ("spk_rec", "targets"), "spk_rec", _loss("ce_temporal_loss")),
-        OpSpec("first_spike", ("spk_rec",), "spk_rec", _first_spike),
-        OpSpec("multi_spike", ("spk_rec",), "spk_rec", _multi_spike),
-        OpSpec("tolerance", ("spk_time", "target"), "spk_time", _tolerance),
-        OpSpec("spike_time", ("spk_out", "targets"), "spk_out", _spike_time),
+        OpSpec(
+            "ce_rate_loss",
+            ("spk_out", "targets"),
+            "spk_out",
+            _loss("ce_rate_loss"),
+            ("CE-RATE-1", "CE-RATE-2", "CE-RATE-3"),
+        ),
+        OpSpec(
+            "ce_count_loss",
+            ("spk_out", "targets"),
+            "spk_out",
+            _loss("ce_count_loss"),
+            ("CE-COUNT-1", "CE-COUNT-2", "CE-COUNT-3"),
+        ),
+        OpSpec(
+            "ce_max_membrane_loss",
+            ("mem_out", "targets"),
+            "mem_out",
+            _loss("ce_max_membrane_loss"),
+            ("CE-MAX-1", "CE-MAX-2", "CE-MAX-3"),
+        ),
+        OpSpec(
+            "mse_count_loss",
+            ("spk_out", "targets"),
+            "spk_out",
+            _loss("mse_count_loss"),
+            ("MSE-COUNT-1", "MSE-COUNT-2", "MSE-COUNT-3", "MSE-COUNT-4"),
+        ),
+        OpSpec(
+            "mse_membrane_loss",
+            ("mem_out", "targets"),
+            "mem_out",
+            _loss("mse_membrane_loss"),
+            ("MSE-MEM-1", "MSE-MEM-4", "SHARED-10"),
+        ),
+        OpSpec(
+            "mse_temporal_loss",
+            ("spk_rec", "targets"),
+            "spk_rec",
+            _loss("mse_temporal_loss"),
+            ("TMP-MSE-1", "TMP-MSE-2", "TMP-MSE-3", "ST-TGT-1", "ST-TOL-1"),
+        ),
+        OpSpec(
+            "ce_temporal_loss",
+            ("spk_rec", "targets"),
+            "spk_rec",
+            _loss("ce_temporal_loss"),
+            ("TMP-CE-1", "TMP-CE-2"),
+        ),
+        OpSpec(
+            "first_spike",
+            ("spk_rec",),
+            "spk_rec",
+            _first_spike,
+            ("ST-FIRST-1", "ST-FIRST-2"),
+        ),
+        OpSpec(
+            "multi_spike",
+            ("spk_rec",),
+            "spk_rec",
+            _multi_spike,
+            ("ST-MULTI-1", "ST-MULTI-2"),
+        ),
+        OpSpec(
+            "tolerance",
+            ("spk_time", "target"),
+            "spk_time",
+            _tolerance,
+            ("ST-TOL-1", "ST-TOL-2"),
+        ),
+        OpSpec(
+            "spike_time",
+            ("spk_out", "targets"),
+            "spk_out",
+            _spike_time,
+            ("ST-TGT-1", "ST-TGT-2", "ST-TGT-3", "ST-TGT-4", "ST-FIRST-1", "ST-MULTI-1", "ST-TOL-1"),
+        ),
     ]
 }
 

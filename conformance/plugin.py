@@ -16,6 +16,7 @@ import pytest
 from . import golden, options
 from .context import Context, TestState, device_unavailable
 from .expectations import ExpectationsError, load_expectations
+from .golden.vocabulary import PROFILES
 from .progress import Progress, ProgressPlugin
 from .report import (
     CHECKS_KEY,
@@ -32,7 +33,6 @@ from .suite.vectors import VectorsError, check_extra_vectors, load_vectors
 
 CONTEXT_KEY = pytest.StashKey[Context]()
 REPORT_KEY = pytest.StashKey[ClauseReport]()
-PROFILES = ("spec", "snntorch-1.0")
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -88,7 +88,7 @@ _hypothesis_profiles()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "conformance(clauses): a conformance test and the clauses it checks")
+    config.addinivalue_line("markers", "clause(*ids): the spec clause and LB ids (docs/spec) that a test checks")
     name = config.getoption("--backend") or os.environ.get("SNNLOSS_BACKEND")
     if not name:
         return
@@ -255,7 +255,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 
 def _meta(item: pytest.Item) -> dict | None:
-    marker = item.get_closest_marker("conformance")
+    marker = item.get_closest_marker("clause")
     callspec = getattr(item, "callspec", None)
     params = callspec.params if callspec else {}
     if marker is None and "vector" not in params:

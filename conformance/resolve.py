@@ -74,9 +74,9 @@ def _from_file(path: Path, attribute: str | None):
 
 
 def _builtin(name: str):
-    from . import backends
+    from .backends import BUILT_IN
 
-    return {"reference": backends.reference_backend, "snntorch": backends.snntorch_backend}.get(name)
+    return BUILT_IN.get(name)
 
 
 def _load(name: str):
@@ -114,4 +114,6 @@ def resolve(name: str) -> Backend:
 
 def registered() -> list[str]:
     """The names of the backends registered as entry points (the built-in ones included)."""
-    return sorted({entry.name for entry in metadata.entry_points(group=ENTRY_POINT_GROUP)} | {"reference", "snntorch"})
+    from .backends import BUILT_IN
+
+    return sorted({entry.name for entry in metadata.entry_points(group=ENTRY_POINT_GROUP)} | set(BUILT_IN))

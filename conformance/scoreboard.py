@@ -21,8 +21,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .files import write_atomic
-
-PROFILES = ("spec", "snntorch-1.0")
+from .golden.vocabulary import PROFILES
 
 
 def _slug(text: str) -> str:

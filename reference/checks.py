@@ -2,7 +2,7 @@
 
 Each check raises ``TypeError`` for a wrong type and ``ValueError`` for a wrong
 shape or value, and its message names the argument and what was expected
-(clause SHARED-12). No check modifies what it is given.
+(clause SHARED-12). No check modifies what it is given (SHARED-8).
 """
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ HALF_DTYPES = (torch.float16, torch.bfloat16)
 
 
 def check_reduction(reduction: object) -> str:
-    """SHARED-3: ``reduction`` is one of ``'mean'``, ``'sum'``, ``'none'``."""
+    """SHARED-3, SHARED-12: ``reduction`` is one of ``'mean'``, ``'sum'``, ``'none'``."""
     if not isinstance(reduction, str) or reduction not in REDUCTIONS:
         raise ValueError(f"reduction must be one of {REDUCTIONS}, got {reduction!r}")
     return reduction

@@ -3,7 +3,7 @@
 * :func:`population_code` pools contiguous blocks of neurons (SHARED-9).
 * :func:`class_targets` turns labels into per-class target values (SHARED-10).
 * :class:`LossFunctions` holds ``reduction`` and ``weight`` and applies them
-  (SHARED-3..5, SHARED-7).
+  (SHARED-3, SHARED-4, SHARED-5, SHARED-7).
 """
 
 from __future__ import annotations
@@ -35,7 +35,10 @@ def class_targets(
 
 
 def reduce(loss: torch.Tensor, reduction: str) -> torch.Tensor:
-    """SHARED-5: ``'mean'`` averages every element, ``'sum'`` adds them (both 0-d), ``'none'`` keeps them."""
+    """SHARED-5: ``'mean'`` averages every element, ``'sum'`` adds them (both 0-d), ``'none'`` keeps them.
+
+    SHARED-11: on an empty batch ``'mean'`` is NaN and ``'sum'`` is 0, as torch gives them.
+    """
     if reduction == "mean":
         return loss.mean()
     if reduction == "sum":
@@ -51,7 +54,7 @@ class LossFunctions:
         self.weight = check_weight(weight)
 
     def _record(self, record: object, name: str = "spk_out") -> torch.Tensor:
-        """SHARED-1/6: validate the record and return it in the working dtype."""
+        """SHARED-1, SHARED-6: validate the record and return it in the working dtype."""
         record = check_record(record, name)
         return record.to(working_dtype(record.dtype))
 
@@ -69,12 +72,15 @@ class LossFunctions:
         return loss * per_sample.reshape(per_sample.shape + (1,) * (loss.dim() - per_sample.dim()))
 
     def _cross_entropy(self, logits: torch.Tensor, labels: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-        """``CE(logits[b], y_b)`` per sample, weighted and reduced (SHARED-4/5/7); torch reduces the unweighted case."""
+        """``CE(logits[b], y_b)`` per sample, weighted and reduced (SHARED-4, SHARED-5, SHARED-7).
+
+        Torch reduces the unweighted case; the gradient is autograd's, exact (SHARED-13).
+        """
         if self.weight is None:
             return F.cross_entropy(logits, labels, reduction=self.reduction).to(dtype)
         per_sample = F.cross_entropy(logits, labels, reduction="none")
         return self._finish(per_sample, labels, logits.size(-1), dtype)
 
     def _finish(self, loss: torch.Tensor, labels: torch.Tensor, num_classes: int, dtype: torch.dtype) -> torch.Tensor:
-        """SHARED-4/5/7: weight, reduce, and return in the input's dtype."""
+        """SHARED-4, SHARED-5, SHARED-6, SHARED-7: weight, reduce, and return in the input's dtype."""
         return reduce(self._weighted(loss, labels, num_classes), self.reduction).to(dtype)

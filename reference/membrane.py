@@ -16,7 +16,7 @@ class ce_max_membrane_loss(LossFunctions):
     """CE-MAX-1: ``l_b = CE(max_t x[t, b, :], y_b)``.
 
     CE-MAX-2: the gradient of the maximum flows to the first time step that
-    attains it (ties go to the earliest step). ``reduction='none'`` gives ``[B]``.
+    attains it (ties go to the earliest step). CE-MAX-3: ``reduction='none'`` gives ``[B]``.
     """
 
     def __init__(self, reduction="mean", weight=None) -> None:
@@ -38,7 +38,7 @@ class mse_membrane_loss(LossFunctions):
     elsewhere, used literally (SHARED-10). MSE-MEM-2: with
     ``time_var_targets=True`` the labels have shape ``[T, B]``, one class per step
     and sample. MSE-MEM-3: ``w_tb = weight[y[t, b]]`` (1 without weight).
-    ``reduction='none'`` gives ``[B, N]``.
+    MSE-MEM-4: ``reduction='none'`` gives ``[B, N]``.
     """
 
     def __init__(self, time_var_targets=False, on_target=1, off_target=0, reduction="mean", weight=None) -> None:

@@ -31,7 +31,7 @@ class ce_rate_loss(_PopulationLoss):
     """CE-RATE-1: ``l_b = (1/T) sum_t CE(z[t, b, :], y_b)``, ``z`` = ``x`` or its per-step pooled blocks.
 
     CE-RATE-2: with a population code the logits at each step are the block sums
-    (SHARED-9) and ``weight`` has ``C`` entries. ``reduction='none'`` gives ``[B]``.
+    (SHARED-9) and ``weight`` has ``C`` entries. CE-RATE-3: ``reduction='none'`` gives ``[B]``.
     """
 
     def __init__(self, population_code=False, num_classes=False, reduction="mean", weight=None) -> None:
@@ -50,7 +50,11 @@ class ce_rate_loss(_PopulationLoss):
 
 
 class ce_count_loss(_PopulationLoss):
-    """CE-COUNT-1: ``l_b = CE(sum_t z[t, b, :], y_b)``, ``z`` = ``x`` or its pooled blocks (SHARED-9)."""
+    """CE-COUNT-1: ``l_b = CE(sum_t z[t, b, :], y_b)``.
+
+    CE-COUNT-2: ``z`` is ``x`` or its pooled blocks (SHARED-9), summed over time; ``weight`` has ``C``
+    entries. CE-COUNT-3: ``reduction='none'`` gives ``[B]``.
+    """
 
     def __init__(self, population_code=False, num_classes=False, reduction="mean", weight=None) -> None:
         super().__init__(population_code, num_classes, reduction, weight)
@@ -65,11 +69,11 @@ class ce_count_loss(_PopulationLoss):
 
 
 class mse_count_loss(_PopulationLoss):
-    """MSE-COUNT-1..3: ``E[b, k] = (sum_t z[t, b, k] - target[b, k])^2 / T``.
+    """MSE-COUNT-2: ``E[b, k] = (sum_t z[t, b, k] - target[b, k])^2 / T``.
 
     MSE-COUNT-1: ``on = int(T * correct_rate)``, ``off = int(T * incorrect_rate)``,
-    Python float64 products truncated toward zero; with a population code
-    ``int(T * rate * (N / C))`` evaluated left to right. ``reduction='none'``
+    Python float64 products truncated toward zero. MSE-COUNT-3: with a population code
+    ``int(T * rate * (N / C))`` evaluated left to right. MSE-COUNT-4: ``reduction='none'``
     gives ``[B, K]``; ``'mean'`` averages over all ``B*K`` elements.
     """
 
@@ -88,7 +92,7 @@ class mse_count_loss(_PopulationLoss):
         self.__name__ = "mse_count_loss"
 
     def count_targets(self, num_steps: int, num_outputs: int) -> tuple[int, int]:
-        """MSE-COUNT-1: the integer on/off spike counts."""
+        """MSE-COUNT-1, MSE-COUNT-3: the integer on/off spike counts."""
         if not self.population_code:
             return int(num_steps * self.correct_rate), int(num_steps * self.incorrect_rate)
         block = num_outputs / self.num_classes

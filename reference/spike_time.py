@@ -59,7 +59,7 @@ def _spike_mask(spk_rec: object) -> torch.Tensor:
 
 
 class FirstSpike(torch.autograd.Function):
-    """ST-FIRST-1/2: first spike time, with the sign-estimator surrogate gradient.
+    """ST-FIRST-1, ST-FIRST-2: first spike time, with the sign-estimator surrogate gradient.
 
     forward:  ``t*[j] = min{t : spk[t, j] = 1}``, or ``T-1`` if neuron ``j`` is silent.
     backward: ``grad_spk[t, j] = -g[j]`` if ``t = t*[j]``, else 0.
@@ -80,7 +80,7 @@ class FirstSpike(torch.autograd.Function):
 
 
 class MultiSpike(torch.autograd.Function):
-    """ST-MULTI-1/2: the first ``F`` spike times of each neuron, with an accumulating surrogate.
+    """ST-MULTI-1, ST-MULTI-2: the first ``F`` spike times of each neuron, with an accumulating surrogate.
 
     forward:  ``t_f[j]`` = step of the ``f``-th spike of neuron ``j`` (``T-1`` when it has fewer).
     backward: ``grad_spk[t, j] = -sum_{f : t_f[j] = t} g[f, j]``.
@@ -104,10 +104,11 @@ class MultiSpike(torch.autograd.Function):
 
 
 class Tolerance(torch.autograd.Function):
-    """ST-TOL-1/2: snap spike times within a strict tolerance of their target; pass-through gradient.
+    """ST-TOL-1, ST-TOL-2, ST-TOL-3: snap spike times within a strict tolerance of their target; identity gradient.
 
     forward:  ``out = target`` where ``|spk_time - target| < tolerance``, else ``spk_time``.
     backward: ``grad_spk_time = g`` (identity, snapped entries included).
+    A tolerance of 0 or less snaps nothing.
     """
 
     @staticmethod
@@ -163,7 +164,9 @@ class SpikeTime(nn.Module):
         return spk_time, target_time.expand_as(spk_time)
 
     def labels_to_spike_times(self, targets: object, num_outputs: int, spk_out: torch.Tensor) -> torch.Tensor:
-        """ST-TGT-1/2/4: the labelled class fires at ``on_target``, the others at ``off_target`` (wrapped)."""
+        """ST-TGT-1, ST-TGT-2, ST-TGT-4: the labelled class fires at ``on_target``, the others at ``off_target``,
+        negative times wrapped.
+        """
         labels = check_labels(targets, spk_out.size(1), num_outputs).to(spk_out.device)
         num_steps = spk_out.size(0)
 
@@ -196,7 +199,7 @@ class SpikeTime(nn.Module):
 
 
 def wrap_negative_times(times, num_steps: int):
-    """ST-TGT-4: a negative time ``t`` means ``T + t``, applied once (a tensor gives a new tensor)."""
+    """ST-TGT-4: a negative time ``t`` means ``T + t``, applied once; a tensor gives a new tensor (SHARED-8)."""
     if isinstance(times, torch.Tensor):
         return torch.where(times < 0, times + num_steps, times)
     return times + num_steps if times < 0 else times

@@ -20,7 +20,7 @@ INVERSES = ("negate", "reciprocal")
 class mse_temporal_loss:
     """TMP-MSE-1: ``E = (t_spk / T - t_target / T)^2`` per neuron (and per target spike).
 
-    ``reduction='none'`` gives ``[B, N]`` (``[F, B, N]`` with ``multi_spike``);
+    TMP-MSE-3: ``reduction='none'`` gives ``[B, N]`` (``[F, B, N]`` with ``multi_spike``);
     ``'mean'``/``'sum'`` reduce every element. TMP-MSE-2: ``weight`` is per class
     and scales sample ``b``'s elements by ``weight[y_b]``; it needs label targets.
     """
@@ -66,6 +66,7 @@ class ce_temporal_loss:
     ``t`` is the first-spike time in raw steps (not divided by ``T``).
     TMP-CE-2: ``reduction`` and ``weight`` follow ``torch.nn.CrossEntropyLoss``:
     the weighted ``'mean'`` is ``sum_b w[y_b] l_b / sum_b w[y_b]``.
+    TMP-CE-3: ``inverse`` is ``'negate'`` or ``'reciprocal'``, else ``ValueError`` at construction.
     """
 
     def __init__(self, inverse="negate", reduction="mean", weight=None) -> None:

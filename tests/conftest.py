@@ -1,4 +1,4 @@
-"""Shared test configuration: the ``clause`` marker and the equivalence summary."""
+"""Shared test configuration: the equivalence summary (the ``clause`` marker is the plugin's)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ EQUIVALENCE_KEY = pytest.StashKey[dict]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line("markers", "clause(*ids): the spec clauses (docs/spec) that a test checks")
     config.stash[EQUIVALENCE_KEY] = {}
 
 

@@ -11,29 +11,12 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
-from ..ops import ESTIMATORS
+from ..ops import ESTIMATORS, OPS
 
-MAIN_CLAUSES = {
-    "ce_rate_loss": ("CE-RATE-1", "CE-RATE-2", "CE-RATE-3"),
-    "ce_count_loss": ("CE-COUNT-1", "CE-COUNT-2", "CE-COUNT-3"),
-    "ce_max_membrane_loss": ("CE-MAX-1", "CE-MAX-2", "CE-MAX-3"),
-    "mse_count_loss": ("MSE-COUNT-1", "MSE-COUNT-2", "MSE-COUNT-3", "MSE-COUNT-4"),
-    "mse_membrane_loss": ("MSE-MEM-1", "MSE-MEM-4", "SHARED-10"),
-    "mse_temporal_loss": ("TMP-MSE-1", "TMP-MSE-2", "TMP-MSE-3", "ST-TGT-1", "ST-TOL-1"),
-    "ce_temporal_loss": ("TMP-CE-1", "TMP-CE-2"),
-    "first_spike": ("ST-FIRST-1", "ST-FIRST-2"),
-    "multi_spike": ("ST-MULTI-1", "ST-MULTI-2"),
-    "tolerance": ("ST-TOL-1", "ST-TOL-2"),
-    "spike_time": ("ST-TGT-1", "ST-TGT-2", "ST-TGT-3", "ST-TGT-4", "ST-FIRST-1", "ST-MULTI-1", "ST-TOL-1"),
-}
+MAIN_CLAUSES = {name: spec.clauses for name, spec in OPS.items()}  # what a property test of each op checks
 
 MEMBRANE_OPS = {"ce_rate_loss", "ce_max_membrane_loss", "mse_membrane_loss"}
-RECORD_NAME = {
-    "ce_max_membrane_loss": "mem_out",
-    "mse_membrane_loss": "mem_out",
-    "mse_temporal_loss": "spk_rec",
-    "ce_temporal_loss": "spk_rec",
-}
+RECORD_NAME = {name: spec.inputs[0] for name, spec in OPS.items()}  # spk_out, mem_out or spk_rec
 
 
 def dims(max_steps: int = 8, max_batch: int = 4, max_outputs: int = 5, min_batch: int = 1):
@@ -112,7 +95,7 @@ def loss_case(
         params["weight"] = draw(class_weight(classes, dtype))
     shape = (T, B, N)
     record = draw(membrane_record(shape, dtype) if op in MEMBRANE_OPS else spike_record(shape, dtype))
-    inputs = {RECORD_NAME.get(op, "spk_out"): record, "targets": draw(labels(B, classes, label_dtype))}
+    inputs = {RECORD_NAME[op]: record, "targets": draw(labels(B, classes, label_dtype))}
     return params, inputs
 
 
@@ -139,7 +122,9 @@ def target_time(T: int):
 
 @st.composite
 def spike_time_case(draw, T: int, B: int, N: int, dtype: torch.dtype, label_targets: torch.Tensor):
-    """``SpikeTime``'s constructor parameters over their domain, and matching targets (ST-TGT-1..4).
+    """``SpikeTime``'s constructor parameters over their domain, and matching targets.
+
+    ST-TGT-1, ST-TGT-2, ST-TGT-3, ST-TGT-4.
 
     Multi-spike targets come as lists or 1-D tensors of ``F`` times (``F = 1`` included); explicit target
     times broadcast to ``[B, N]`` or ``[F, B, N]``, with ``F`` unrelated to ``B``.

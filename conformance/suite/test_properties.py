@@ -37,7 +37,7 @@ ALL_OPS = (*LOSSES, *ESTIMATORS)
 
 
 def ops_param(ops, *extra: str):
-    return [pytest.param(op, marks=pytest.mark.conformance(*MAIN_CLAUSES[op][:1], *extra), id=op) for op in ops]
+    return [pytest.param(op, marks=pytest.mark.clause(*MAIN_CLAUSES[op][:1], *extra), id=op) for op in ops]
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -107,7 +107,7 @@ def _plain_case(op: str):
 
 
 @pytest.mark.parametrize(
-    "op", [pytest.param(op, marks=pytest.mark.conformance(*MAIN_CLAUSES[op], "SHARED-8"), id=op) for op in ALL_OPS]
+    "op", [pytest.param(op, marks=pytest.mark.clause(*MAIN_CLAUSES[op], "SHARED-8"), id=op) for op in ALL_OPS]
 )
 @given(data=st.data())
 def test_matches_reference(conformance: Context, op: str, device: str, data) -> None:
@@ -151,7 +151,7 @@ def test_boundaries(conformance: Context, op: str, device: str, boundary: str) -
             "spike_time": {"multi_spike": True, "on_target": [0], "off_target": [T - 1]},  # F = 1
         }.get(op, {})
         targets = torch.randint(0, N, (B,), generator=generator)
-        inputs = {S.RECORD_NAME.get(op, "spk_out"): record, "targets": targets}
+        inputs = {S.RECORD_NAME[op]: record, "targets": targets}
     _compare_with_reference(conformance, op, params, inputs, device, "test_boundaries")
 
 
@@ -177,7 +177,7 @@ def test_long_records(conformance: Context, op: str, device: str, length) -> Non
         params, inputs = ({"spk_count": 2} if op == "multi_spike" else {}), {"spk_rec": spikes}
     else:
         params = {"on_target": T - 5, "off_target": 7} if op in ("mse_temporal_loss", "spike_time") else {}
-        inputs = {S.RECORD_NAME.get(op, "spk_out"): spikes, "targets": targets}
+        inputs = {S.RECORD_NAME[op]: spikes, "targets": targets}
     _compare_with_reference(conformance, op, params, inputs, device, "test_long_records")
 
 
@@ -200,7 +200,7 @@ def test_odd_and_large_shapes(conformance: Context, op: str, device: str, shape)
     else:
         record = torch.randint(-64, 65, (T, B, N), generator=generator) / 16 if op in S.MEMBRANE_OPS else spikes
         params = {"on_target": 0, "off_target": T - 1} if op in ("mse_temporal_loss", "spike_time") else {}
-        inputs = {S.RECORD_NAME.get(op, "spk_out"): record, "targets": torch.randint(0, N, (B,), generator=generator)}
+        inputs = {S.RECORD_NAME[op]: record, "targets": torch.randint(0, N, (B,), generator=generator)}
     _compare_with_reference(conformance, op, params, inputs, device, "test_odd_and_large_shapes")
 
 
@@ -306,7 +306,7 @@ def _first_spike_after_padding(conformance, device, data, where: str) -> None:
     )
 
 
-@pytest.mark.conformance("ST-FIRST-1")
+@pytest.mark.clause("ST-FIRST-1")
 @given(data=st.data())
 def test_appended_silent_steps(conformance: Context, device: str, data) -> None:
     """Silent steps at the end keep first spikes; silent neurons move to the new last step."""
@@ -314,7 +314,7 @@ def test_appended_silent_steps(conformance: Context, device: str, data) -> None:
     _first_spike_after_padding(conformance, device, data, "end")
 
 
-@pytest.mark.conformance("ST-FIRST-1")
+@pytest.mark.clause("ST-FIRST-1")
 @given(data=st.data())
 def test_time_shift(conformance: Context, device: str, data) -> None:
     """Silent steps at the start delay every first spike by the same amount."""
@@ -344,7 +344,7 @@ def test_class_permutation(conformance: Context, op: str, device: str, data) -> 
     )
 
 
-@pytest.mark.conformance("SHARED-9", "CE-COUNT-2")
+@pytest.mark.clause("SHARED-9", "CE-COUNT-2")
 @given(data=st.data())
 def test_population_code_equivalence(conformance: Context, device: str, data) -> None:
     """A population code equals the plain loss on the block sums."""

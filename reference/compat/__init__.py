@@ -22,6 +22,9 @@ from .legacy import (
     lb6_reduction,
     lb7_population_neuron_weight,
     lb8_step_targets,
+    lb11_weight_index,
+    lb13_no_time_steps,
+    lb15_mixed_dtypes,
     lb16_label_dtype,
     mse,
     note,
@@ -39,6 +42,7 @@ class LossFunctions:
         self.weight = weight
 
     def __call__(self, spk_out: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        lb13_no_time_steps(spk_out)
         return lb5_weighted_reduce(self._compute_loss(spk_out, targets), self.reduction, self.weight)
 
     def _intermediate_reduction(self) -> str:
@@ -64,6 +68,7 @@ class ce_rate_loss(LossFunctions):
         weight = self.weight
         if self.population_code:
             weight = lb7_population_neuron_weight(self.weight, self.num_classes, num_outputs)
+        lb15_mixed_dtypes(spk_out, weight)
         log_p_y = F.log_softmax(spk_out, dim=-1)
         reduction = self._intermediate_reduction()
         step_losses = (
@@ -86,13 +91,14 @@ class ce_count_loss(LossFunctions):
 
     def _compute_loss(self, spk_out: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         log_p_y = F.log_softmax(self._class_counts(spk_out), dim=-1)
+        lb15_mixed_dtypes(log_p_y, self.weight)
         return F.nll_loss(
             log_p_y, lb16_label_dtype(targets), weight=self.weight, reduction=self._intermediate_reduction()
         )
 
 
 class ce_max_membrane_loss(LossFunctions):
-    """CE-MAX-1/2 as in the spec, apart from LB-5/LB-6."""
+    """CE-MAX-1 and CE-MAX-2 as in the spec, apart from LB-5 and LB-6."""
 
     def __init__(self, reduction="mean", weight=None) -> None:
         super().__init__(reduction, weight)
@@ -100,13 +106,16 @@ class ce_max_membrane_loss(LossFunctions):
 
     def _compute_loss(self, mem_out: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         log_p_y = F.log_softmax(torch.max(mem_out, 0)[0], dim=-1)
+        lb15_mixed_dtypes(log_p_y, self.weight)
         return F.nll_loss(
             log_p_y, lb16_label_dtype(targets), weight=self.weight, reduction=self._intermediate_reduction()
         )
 
 
 class mse_count_loss(LossFunctions):
-    """MSE-COUNT-1..3 with LB-1 (clamped targets), LB-2 (float32), LB-4 (weight axis), LB-12 (labels)."""
+    """MSE-COUNT-1, MSE-COUNT-2 and MSE-COUNT-3 with LB-1 (clamped targets), LB-2 (float32), LB-4 (weight axis)
+    and LB-12 (labels).
+    """
 
     def __init__(
         self, correct_rate=1, incorrect_rate=0, population_code=False, num_classes=False, reduction="mean", weight=None
@@ -135,7 +144,9 @@ class mse_count_loss(LossFunctions):
 
 
 class mse_membrane_loss(LossFunctions):
-    """MSE-MEM-1..3 with LB-1, LB-2 (float32 step sum), LB-3, LB-4, LB-8 (time_var_targets), LB-12."""
+    """MSE-MEM-1, MSE-MEM-2 and MSE-MEM-3 with LB-1, LB-2 (float32 step sum), LB-3, LB-4, LB-8 (time_var_targets)
+    and LB-12.
+    """
 
     def __init__(self, time_var_targets=False, on_target=1, off_target=0, reduction="mean", weight=None) -> None:
         super().__init__(reduction, weight)
@@ -162,7 +173,7 @@ class mse_membrane_loss(LossFunctions):
 
 
 class mse_temporal_loss:
-    """TMP-MSE-1 with LB-1 (targets), LB-4 (weight axis), LB-5/LB-6, LB-9 (multi-spike) and LB-11."""
+    """TMP-MSE-1 with LB-1 (targets), LB-4 (weight axis), LB-5, LB-6, LB-9 (multi-spike) and LB-11."""
 
     def __init__(
         self,
@@ -186,15 +197,14 @@ class mse_temporal_loss:
         note("LB-1", target_time.dtype != spk_time.dtype)  # float32 target times, divided by T in float32
         loss = mse(spk_time / num_steps, target_time / num_steps, reduction)
         if self.weight is not None:
-            index = target_time if self.spk_time_fn.target_is_time else targets  # LB-11: times index the weight
-            note("LB-11", self.spk_time_fn.target_is_time)
+            index = lb11_weight_index(targets, target_time, self.spk_time_fn.target_is_time)
             loss = lb4_weight_last_axis(loss, self.weight, index)
             loss = loss.mean() if self.reduction == "mean" else loss
         return loss
 
 
 class ce_temporal_loss:
-    """TMP-CE-1/2 as in the spec (``torch.nn.CrossEntropyLoss`` semantics)."""
+    """TMP-CE-1 and TMP-CE-2 as in the spec (``torch.nn.CrossEntropyLoss`` semantics)."""
 
     def __init__(self, inverse="negate", reduction="mean", weight=None) -> None:
         if inverse != "negate" and inverse != "reciprocal":
@@ -208,6 +218,7 @@ class ce_temporal_loss:
     def __call__(self, spk_rec: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
         spk_time, _ = self.spk_time_fn(spk_rec, targets)
         logits = -spk_time if self.inverse == "negate" else 1 / (spk_time + 1)
+        lb15_mixed_dtypes(logits, self.weight)
         return F.cross_entropy(logits, lb16_label_dtype(targets), weight=self.weight, reduction=self.reduction)
 
 

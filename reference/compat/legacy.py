@@ -42,9 +42,10 @@ def note(lb_id: str, applies: bool = True) -> None:
 
 def lb1_clamped_class_targets(labels: torch.Tensor, num_classes: int, on_target, off_target) -> torch.Tensor:
     """LB-1: ``spikegen.targets_convert``: float32; when ``on > off`` the off entries are ``max(0, off)``."""
-    note("LB-13", labels.numel() == 0)  # torch.max of no labels raises: an empty batch is an error upstream
-    if bool(torch.max(labels > num_classes - 1)):
-        raise Exception(f"target [{torch.max(labels)}] is out of bounds for ``num_classes`` [{num_classes}]")
+    if lb13_any_label_out_of_bounds(labels, num_classes):
+        raise lb17_upstream_error(
+            Exception, f"target [{torch.max(labels)}] is out of bounds for ``num_classes`` [{num_classes}]"
+        )
     note("LB-1", on_target > off_target and off_target < 0)
     onehot = torch.zeros(len(labels), num_classes, dtype=torch.float32, device=labels.device)
     onehot = onehot.scatter(1, lb12_truncated_labels(labels).unsqueeze(-1), 1)
@@ -83,13 +84,13 @@ def lb3_one_element_shape(reduction: str, weight) -> tuple[int, ...] | int:
 
 
 def lb4_weight_last_axis(loss: torch.Tensor, weight: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
-    """LB-4/LB-11: ``loss * weight[index]``, broadcast against the *last* axis of ``loss``."""
+    """LB-4: ``loss * weight[index]``, broadcast against the *last* axis of ``loss``."""
     note("LB-4")
     return loss * weight[index]
 
 
 def lb5_weighted_reduce(loss: torch.Tensor, reduction: str, weight) -> torch.Tensor:
-    """LB-5/LB-6: with ``weight``, only ``'mean'`` reduces; ``'sum'`` (or any other string) is unreduced."""
+    """LB-5: with ``weight``, only ``'mean'`` reduces; ``'sum'`` (or any other string, LB-6) is unreduced."""
     note("LB-5", weight is not None and reduction != "mean")
     return loss.mean() if (weight is not None and reduction == "mean") else loss
 
@@ -127,10 +128,46 @@ def lb9_assign_backward(grad: torch.Tensor, times: torch.Tensor, grad_output: to
     return grad
 
 
+def lb10_time_targets_to_wrap(targets: torch.Tensor) -> torch.Tensor:
+    """LB-10: upstream wraps negative target times inside the caller's tensor; here a copy is wrapped instead.
+
+    The values are upstream's; only the in-place write is left out (the ``snntorch-1.0`` profile tolerates it,
+    and the harness compares arguments before and after each call).
+    """
+    note("LB-10", bool((targets < 0).any()))
+    return targets.clone()
+
+
+def lb11_weight_index(labels: torch.Tensor, target_time: torch.Tensor, target_is_time: bool) -> torch.Tensor:
+    """LB-11: ``mse_temporal_loss`` indexes ``weight`` with the *target times* when ``target_is_time=True``.
+
+    Float times raise ``IndexError`` in the indexing; the spec rejects the combination at construction.
+    """
+    note("LB-11", target_is_time)
+    return target_time if target_is_time else labels
+
+
 def lb12_truncated_labels(targets: torch.Tensor) -> torch.Tensor:
     """LB-12: the MSE family accepts any numeric labels and truncates them to int64."""
     note("LB-12", targets.is_floating_point())
     return targets.type(torch.int64)
+
+
+def lb13_any_label_out_of_bounds(labels: torch.Tensor, num_classes: int) -> bool:
+    """LB-13: ``spikegen.targets_convert`` takes ``torch.max`` of the labels, which raises on an empty batch.
+
+    So every loss that turns labels into targets raises ``RuntimeError`` for ``B = 0`` where the spec follows
+    torch's empty reductions (SHARED-11). Returns whether any label is at least ``num_classes``.
+    """
+    note("LB-13", labels.numel() == 0)
+    return bool(torch.max(labels > num_classes - 1))
+
+
+def lb13_no_time_steps(record: torch.Tensor) -> None:
+    """LB-13: a record without time steps (``T = 0``) is not rejected upstream; the rate and membrane losses run
+    on, giving ``ln(N)``, NaN or ``[nan]`` where the spec raises ``ValueError`` (SHARED-1). Notes it.
+    """
+    note("LB-13", record.dim() > 0 and record.size(0) == 0)
 
 
 def lb14_first_spike_onehot(first_step: torch.Tensor, record_shape: torch.Size, dtype: torch.dtype) -> torch.Tensor:
@@ -144,10 +181,26 @@ def lb14_first_spike_onehot(first_step: torch.Tensor, record_shape: torch.Size, 
     return row_hit.reshape(row_hit.shape + (1,) * (len(record_shape) - 3)).expand(record_shape).clone()
 
 
+def lb15_mixed_dtypes(first: torch.Tensor, second: torch.Tensor | None) -> None:
+    """LB-15: upstream hands tensors of two dtypes to one torch op (``nll_loss`` with a weight of another dtype,
+    ``index_put`` of float32 targets into half-precision times), which raises ``RuntimeError`` where the spec
+    returns a value. Notes the behaviour when ``first`` and ``second`` differ in dtype; torch raises.
+    """
+    note("LB-15", second is not None and first.dtype != second.dtype)
+
+
 def lb16_label_dtype(targets: torch.Tensor) -> torch.Tensor:
     """LB-16: the CE losses hand labels to torch as they are; torch accepts only int64 and uint8 (else RuntimeError)."""
     note("LB-16", targets.dtype not in (torch.int64, torch.uint8))
     return targets
+
+
+def lb17_upstream_error(error_class: type[Exception], message: str) -> Exception:
+    """LB-17: the error upstream raises where the spec raises too, but with another class (a bare ``Exception``,
+    ``IndexError``) or a message that does not name the argument. Returns it, for the caller to raise.
+    """
+    note("LB-17")
+    return error_class(message)
 
 
 def lb18_time_in_record_dtype(exact: torch.Tensor, computed: torch.Tensor) -> torch.Tensor:

@@ -2,8 +2,8 @@
 
 Bit-for-bit snnTorch 1.0.0 for binary records, vectorised. Differences from the
 spec estimators: LB-9 (MultiSpike), LB-14 (FirstSpike backward for rank >= 4),
-signed zeros in the FirstSpike backward (``-g * onehot``), and LB-1 / LB-10 in
-:class:`SpikeTime`.
+signed zeros in the FirstSpike backward (``-g * onehot``), LB-15 (Tolerance across
+dtypes), and LB-1, LB-10 and LB-17 in :class:`SpikeTime`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,10 @@ from .legacy import (
     lb1_clamped_class_targets,
     lb9_assign_backward,
     lb9_zero_whole_steps,
+    lb10_time_targets_to_wrap,
     lb14_first_spike_onehot,
+    lb15_mixed_dtypes,
+    lb17_upstream_error,
     lb18_time_in_record_dtype,
     lb18_time_index,
     note,
@@ -86,6 +89,7 @@ class Tolerance(torch.autograd.Function):
     @staticmethod
     def forward(ctx, spk_time: torch.Tensor, target: torch.Tensor, tolerance) -> torch.Tensor:
         snapped = spk_time.clone()
+        lb15_mixed_dtypes(spk_time, target)
         close = torch.abs(spk_time - target) < tolerance
         snapped[close] = (torch.ones_like(spk_time) * target)[close]
         return snapped
@@ -116,8 +120,7 @@ class SpikeTime(nn.Module):
     def forward(self, spk_out: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         num_steps, num_outputs = spk_out.size(0), spk_out.size(-1)
         if self.target_is_time:
-            targets = targets.clone()  # LB-10: upstream rewrites the caller's tensor in place
-            note("LB-10", bool((targets < 0).any()))
+            targets = lb10_time_targets_to_wrap(targets)
         else:
             targets = self.labels_to_spike_times(targets, num_outputs)
         targets = torch.where(targets < 0, num_steps + targets, targets)
@@ -134,9 +137,10 @@ class SpikeTime(nn.Module):
         if not self.multi_spike:
             return lb1_clamped_class_targets(targets, num_outputs, self.on_target, self.off_target)
         if len(self.on_target) != len(self.off_target):
-            raise IndexError(
+            raise lb17_upstream_error(
+                IndexError,
                 f"`on_target` (length: {len(self.on_target)}) must have the same "
-                f"length as `off_target` (length: {len(self.off_target)}."
+                f"length as `off_target` (length: {len(self.off_target)}.",
             )
         return torch.stack(
             [

@@ -57,7 +57,7 @@ def test_mse_membrane_matches_oracle(shape, reduction, on, off):
 
 @pytest.mark.clause("MSE-MEM-2", "MSE-MEM-3")
 @pytest.mark.parametrize("weighted", [False, True])
-def test_q12_time_varying_labels(weighted):
+def test_mse_mem_2_time_varying_labels(weighted):
     T, B, N = 5, 3, 4
     x = membrane(T, B, N, seed=2)
     y = torch.randint(0, N, (T, B), generator=torch.Generator().manual_seed(3))
@@ -72,14 +72,14 @@ def test_q12_time_varying_labels(weighted):
 
 
 @pytest.mark.clause("SHARED-10")
-def test_q1_negative_off_target_is_used_literally():
+def test_shared_10_negative_off_target_is_used_literally():
     x, y = torch.zeros(2, 1, 3), torch.tensor([1])
     got = SF.mse_membrane_loss(on_target=1, off_target=-1, reduction="none")(x, y)
     assert got.tolist() == [[1.0, 1.0, 1.0]]
 
 
 @pytest.mark.clause("SHARED-4")
-def test_q5_weight_scales_each_samples_row():
+def test_shared_4_weight_scales_each_samples_row():
     x, y, w = torch.zeros(2, 2, 2), torch.tensor([1, 0]), torch.tensor([1.0, 10.0])
     assert SF.mse_membrane_loss(reduction="none", weight=w)(x, y).tolist() == [[0.0, 10.0], [1.0, 0.0]]
     x3 = torch.zeros(2, 3, 5)

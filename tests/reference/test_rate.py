@@ -133,7 +133,7 @@ def test_ce_rate_gradient_formula():
 
 
 @pytest.mark.clause("SHARED-5", "SHARED-4")
-def test_q6_sum_with_weight_reduces():
+def test_shared_5_sum_with_weight_reduces():
     x = torch.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
     y, w = torch.tensor([0, 2]), torch.tensor([1.0, 2.0, 3.0])
     total = SF.ce_count_loss(reduction="sum", weight=w)(x, y)
@@ -142,14 +142,14 @@ def test_q6_sum_with_weight_reduces():
 
 
 @pytest.mark.clause("SHARED-5")
-def test_q7_weighted_mean_divides_by_batch_not_weights():
+def test_shared_5_weighted_mean_divides_by_batch_not_weights():
     x = torch.tensor([[[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]])
     y, w = torch.tensor([0, 2]), torch.tensor([1.0, 2.0, 3.0])
     assert SF.ce_count_loss(weight=w)(x, y).item() == pytest.approx(2.6028892993927, rel=1e-6)
 
 
 @pytest.mark.clause("SHARED-5")
-def test_q8_reduced_ce_rate_is_zero_dimensional():
+def test_shared_5_reduced_ce_rate_is_zero_dimensional():
     x, y = torch.zeros(2, 2, 3), torch.tensor([0, 1])
     assert SF.ce_rate_loss()(x, y).shape == ()
     assert SF.ce_rate_loss(reduction="sum")(x, y).shape == ()
@@ -158,7 +158,7 @@ def test_q8_reduced_ce_rate_is_zero_dimensional():
 @pytest.mark.clause("SHARED-6")
 @pytest.mark.parametrize("dtype", [torch.float64, torch.float32, torch.float16, torch.bfloat16])
 @pytest.mark.parametrize("name", ["ce_rate_loss", "ce_count_loss", "mse_count_loss"])
-def test_q9_output_dtype_is_input_dtype(dtype, name):
+def test_shared_6_output_dtype_is_input_dtype(dtype, name):
     x = torch.rand(3, 2, 4, generator=torch.Generator().manual_seed(0)).to(dtype)
     y = torch.tensor([0, 1])
     assert getattr(SF, name)()(x, y).dtype == dtype
@@ -166,7 +166,7 @@ def test_q9_output_dtype_is_input_dtype(dtype, name):
 
 
 @pytest.mark.clause("SHARED-6")
-def test_q9_float64_keeps_precision():
+def test_shared_6_float64_keeps_precision():
     x = torch.rand(3, 2, 3, dtype=torch.float64, generator=torch.Generator().manual_seed(0))
     y = torch.tensor([0, 1])
     expected = oracle.ce_rate(x.numpy(), y.numpy())
@@ -181,7 +181,7 @@ def test_half_precision_counts_do_not_overflow():
 
 
 @pytest.mark.clause("CE-RATE-2")
-def test_q10_ce_rate_population_code_without_weight_pools():
+def test_ce_rate_2_population_code_without_weight_pools():
     x = torch.randn(4, 3, 6, generator=torch.Generator().manual_seed(1), dtype=torch.float64)
     y = torch.tensor([1, 0, 1])
     got = SF.ce_rate_loss(population_code=True, num_classes=2)(x, y)
@@ -190,7 +190,7 @@ def test_q10_ce_rate_population_code_without_weight_pools():
 
 @pytest.mark.clause("SHARED-3", "SHARED-12")
 @pytest.mark.parametrize("name", ["ce_rate_loss", "ce_count_loss", "mse_count_loss"])
-def test_q20_invalid_reduction_raises_at_construction(name):
+def test_shared_3_invalid_reduction_raises_at_construction(name):
     with pytest.raises(ValueError, match="reduction"):
         getattr(SF, name)(reduction="avg", weight=torch.ones(3))
 
@@ -208,14 +208,14 @@ def test_q20_invalid_reduction_raises_at_construction(name):
         ([0, 1], TypeError),
     ],
 )
-def test_q21_one_label_rule(name, bad, error):
+def test_shared_2_one_label_rule(name, bad, error):
     with pytest.raises(error, match="targets"):
         getattr(SF, name)()(torch.zeros(2, 2, 3), bad)
 
 
 @pytest.mark.clause("SHARED-2")
 @pytest.mark.parametrize("dtype", [torch.int8, torch.uint8, torch.int16, torch.int32, torch.int64])
-def test_q21_any_integer_label_dtype(dtype):
+def test_shared_2_any_integer_label_dtype(dtype):
     x = spikes(3, 2, 3)
     reference = SF.ce_count_loss()(x, torch.tensor([0, 2]))
     assert SF.ce_count_loss()(x, torch.tensor([0, 2], dtype=dtype)).item() == reference.item()
@@ -223,7 +223,7 @@ def test_q21_any_integer_label_dtype(dtype):
 
 @pytest.mark.clause("SHARED-1", "SHARED-11", "SHARED-12")
 @pytest.mark.parametrize("name", ["ce_rate_loss", "ce_count_loss", "mse_count_loss"])
-def test_q22_empty_time_and_batch(name):
+def test_shared_1_empty_time_and_batch(name):
     with pytest.raises(ValueError, match="spk_out"):
         getattr(SF, name)()(torch.zeros(0, 2, 4), torch.tensor([0, 1]))
     empty = torch.zeros(3, 0, 4)

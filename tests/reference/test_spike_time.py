@@ -25,7 +25,7 @@ def test_first_spike_matches_oracle(shape, rate):
 
 
 @pytest.mark.clause("ST-FIRST-1", "ST-FIRST-2")
-def test_q13_silent_neuron_shadow_spike_and_gradient():
+def test_st_first_1_silent_neuron_shadow_spike_and_gradient():
     s = torch.zeros(4, 1, 2)
     s[3, 0, 0] = 1
     s.requires_grad_(True)
@@ -37,7 +37,7 @@ def test_q13_silent_neuron_shadow_spike_and_gradient():
 
 @pytest.mark.clause("ST-FIRST-2")
 @pytest.mark.parametrize("shape", RECORDS)
-def test_q15_first_spike_backward_any_rank(shape):
+def test_st_first_2_backward_at_any_rank(shape):
     spk = (torch.rand(shape, generator=torch.Generator().manual_seed(7)) < 0.3).double().requires_grad_(True)
     g = torch.randn(shape[1:], generator=torch.Generator().manual_seed(8), dtype=torch.float64)
     SF.FirstSpike.apply(spk).backward(g)
@@ -48,7 +48,7 @@ def test_q15_first_spike_backward_any_rank(shape):
 
 @pytest.mark.clause("ST-1", "SHARED-12")
 @pytest.mark.parametrize("value", [0.5, 2.0, -1.0, float("nan")])
-def test_q14_non_binary_records_are_rejected(value):
+def test_st_1_non_binary_records_are_rejected(value):
     spk = torch.zeros(5, 1, 1)
     spk[1, 0, 0] = value
     with pytest.raises(ValueError, match="spk_rec"):
@@ -69,7 +69,7 @@ def test_multi_spike_matches_oracle(shape, count):
 
 
 @pytest.mark.clause("ST-MULTI-1")
-def test_q3_multi_spike_is_per_neuron():
+def test_st_multi_1_spike_times_are_per_neuron():
     s = torch.zeros(6, 1, 2)
     s[[0, 2], 0, 0] = 1
     s[[2, 4], 0, 1] = 1
@@ -78,7 +78,7 @@ def test_q3_multi_spike_is_per_neuron():
 
 
 @pytest.mark.clause("ST-MULTI-2")
-def test_q16_multi_spike_backward_accumulates():
+def test_st_multi_2_backward_accumulates():
     s = torch.zeros(4, 1, 1, requires_grad=True)
     SF.MultiSpike.apply(s, 2).backward(torch.tensor([[[1.0]], [[10.0]]]))
     assert s.grad[:, 0, 0].tolist() == [0, 0, 0, -11]
@@ -91,7 +91,7 @@ def test_multi_spike_count_must_be_positive():
 
 
 @pytest.mark.clause("ST-TOL-1", "ST-TOL-2", "ST-TOL-3")
-def test_q17_tolerance_is_strict_with_identity_backward():
+def test_st_tol_1_strict_snap_with_identity_backward():
     times = torch.tensor([0.0, 1.0, 2.0, 3.0, 4.0], requires_grad=True)
     target = torch.tensor([2.0] * 5)
     assert SF.Tolerance.apply(times, target, 1).tolist() == [0, 1, 2, 3, 4]
@@ -105,7 +105,7 @@ def test_q17_tolerance_is_strict_with_identity_backward():
 
 
 @pytest.mark.clause("ST-TGT-1", "ST-TGT-4", "SHARED-10")
-def test_q2_default_targets_are_zero_and_last_step():
+def test_st_tgt_1_default_targets_are_zero_and_last_step():
     s = torch.zeros(5, 1, 3)
     s[0, 0, 1] = 1
     s[4, 0, 0] = 1
@@ -122,7 +122,7 @@ def test_negative_times_wrap_once():
 
 
 @pytest.mark.clause("ST-TGT-2", "SHARED-12")
-def test_q18_multi_spike_target_arguments():
+def test_st_tgt_2_multi_spike_target_arguments():
     spk_time, target_time = SF.SpikeTime(multi_spike=True, on_target=[1, 2], off_target=[3, -1])(
         spikes(6, 2, 2, dtype=torch.float32), torch.tensor([0, 1])
     )
@@ -139,7 +139,7 @@ def test_q18_multi_spike_target_arguments():
 
 
 @pytest.mark.clause("ST-TGT-3", "ST-TGT-4", "SHARED-8")
-def test_q4_time_targets_are_not_mutated():
+def test_st_tgt_3_time_targets_are_not_mutated():
     t = torch.tensor([[0.0, -1.0, 2.0]])
     before = t.clone()
     _, target_time = SF.SpikeTime(target_is_time=True)(torch.zeros(5, 1, 3), t)

@@ -51,13 +51,13 @@ def test_mse_temporal_multi_spike_shape():
 
 
 @pytest.mark.clause("TMP-MSE-2", "SHARED-12")
-def test_q23_weight_with_time_targets_is_rejected():
+def test_tmp_mse_2_weight_with_time_targets_is_rejected():
     with pytest.raises(ValueError, match="weight"):
         SF.mse_temporal_loss(target_is_time=True, weight=torch.ones(2))
 
 
 @pytest.mark.clause("TMP-MSE-2", "SHARED-4")
-def test_q5_temporal_weight_is_per_sample_row():
+def test_tmp_mse_2_weight_is_per_sample_row():
     x = torch.zeros(4, 2, 2)
     w = torch.tensor([1.0, 10.0])
     got = SF.mse_temporal_loss(on_target=0, off_target=0, reduction="none", weight=w)(x, torch.tensor([1, 0]))
@@ -79,7 +79,7 @@ def test_ce_temporal_matches_oracle(shape, reduction, inverse, weighted):
 
 
 @pytest.mark.clause("TMP-CE-1")
-def test_q19_logits_are_raw_steps():
+def test_tmp_ce_1_logits_are_raw_steps():
     s = torch.zeros(5, 1, 2)
     s[1, 0, 0] = 1
     negate = torch.nn.functional.cross_entropy(torch.tensor([[-1.0, -4.0]]), torch.tensor([0]))

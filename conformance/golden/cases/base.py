@@ -11,6 +11,8 @@ from dataclasses import dataclass
 
 import torch
 
+from ...ops import LOSSES, OPS
+
 F16, BF16, F32, F64 = torch.float16, torch.bfloat16, torch.float32, torch.float64
 
 
@@ -95,12 +97,4 @@ NARROW_LABELS = (torch.int32, torch.int16, torch.int8, torch.uint8)
 CE_OPS = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "ce_temporal_loss")
 
 
-LOSS_RECORD = {
-    "ce_rate_loss": "spk_out",
-    "ce_count_loss": "spk_out",
-    "ce_max_membrane_loss": "mem_out",
-    "mse_count_loss": "spk_out",
-    "mse_membrane_loss": "mem_out",
-    "mse_temporal_loss": "spk_rec",
-    "ce_temporal_loss": "spk_rec",
-}
+LOSS_RECORD = {name: OPS[name].inputs[0] for name in LOSSES}  # spk_out, mem_out or spk_rec

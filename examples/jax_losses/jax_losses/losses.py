@@ -34,7 +34,7 @@ def _cross_entropy(logits: jnp.ndarray, labels, axis_labels=None) -> jnp.ndarray
 
 
 class _Common:
-    """``reduction`` and per-class ``weight`` (SHARED-3/4)."""
+    """``reduction`` and per-class ``weight`` (SHARED-3, SHARED-4)."""
 
     def __init__(self, params: dict) -> None:
         self.reduction = checks.reduction(params.get("reduction", "mean"))
@@ -50,7 +50,7 @@ class _Common:
 
 
 class ce_rate_loss(_Common):
-    """CE-RATE-1/2: mean over time of the per-step cross-entropy."""
+    """CE-RATE-1, CE-RATE-2: mean over time of the per-step cross-entropy."""
 
     def __init__(self, params: dict) -> None:
         super().__init__(params)
@@ -73,7 +73,7 @@ class ce_count_loss(ce_rate_loss):
 
 
 class mse_count_loss(ce_rate_loss):
-    """MSE-COUNT-1..4: ``(count - target)^2 / T`` with ``int(T * rate)`` targets."""
+    """MSE-COUNT-1, MSE-COUNT-2, MSE-COUNT-3, MSE-COUNT-4: ``(count - target)^2 / T`` with ``int(T * rate)`` targets."""
 
     def __init__(self, params: dict) -> None:
         super().__init__(params)
@@ -93,7 +93,7 @@ class mse_count_loss(ce_rate_loss):
 
 
 class ce_max_membrane_loss(_Common):
-    """CE-MAX-1/2: cross-entropy of the maximum over time; its gradient goes to the earliest maximum."""
+    """CE-MAX-1, CE-MAX-2: cross-entropy of the maximum over time; its gradient goes to the earliest maximum."""
 
     def __call__(self, x, targets):
         labels = checks.labels(targets, (x.shape[1],), x.shape[2])
@@ -103,7 +103,10 @@ class ce_max_membrane_loss(_Common):
 
 
 class mse_membrane_loss(_Common):
-    """MSE-MEM-1..3: mean over time of ``(x - target)^2``, per-step labels with ``time_var_targets``."""
+    """MSE-MEM-1, MSE-MEM-2, MSE-MEM-3: mean over time of ``(x - target)^2``.
+
+    Per-step labels with ``time_var_targets``.
+    """
 
     def __init__(self, params: dict) -> None:
         super().__init__(params)
@@ -169,7 +172,7 @@ class SpikeTime:
 
 
 class mse_temporal_loss(_Common):
-    """TMP-MSE-1..3: ``((t - target) / T)^2`` per neuron; ``weight`` needs label targets.
+    """TMP-MSE-1, TMP-MSE-2, TMP-MSE-3: ``((t - target) / T)^2`` per neuron; ``weight`` needs label targets.
 
     The record must hold spikes (ST-1); the backend checks that on the concrete array, before tracing.
     """
@@ -190,7 +193,7 @@ class mse_temporal_loss(_Common):
 
 
 class ce_temporal_loss(_Common):
-    """TMP-CE-1/2: cross-entropy of ``-t`` or ``1 / (t + 1)``; the weighted mean divides by ``sum w[y]``."""
+    """TMP-CE-1, TMP-CE-2: cross-entropy of ``-t`` or ``1 / (t + 1)``; the weighted mean divides by ``sum w[y]``."""
 
     def __init__(self, params: dict) -> None:
         super().__init__(params)

@@ -29,7 +29,7 @@ def _compute_dtype(dtype: torch.dtype) -> torch.dtype:
     return torch.float64 if dtype == torch.float64 else torch.float32
 
 
-# ---------------------------------------------------------------- checks (spec SHARED-1..4, ST-1)
+# ------------------------------------------------ checks (spec SHARED-1, SHARED-2, SHARED-3, SHARED-4, ST-1)
 
 
 def _record(record, name: str, dims: int | None = 3) -> torch.Tensor:
@@ -98,7 +98,7 @@ def _class_weight(weight, labels: torch.Tensor, classes: int, like: torch.Tensor
 
 
 class FirstSpike(torch.autograd.Function):
-    """ST-FIRST-1/2: first spike step (``T - 1`` when silent); surrogate ``-g`` at that step."""
+    """ST-FIRST-1, ST-FIRST-2: first spike step (``T - 1`` when silent); surrogate ``-g`` at that step."""
 
     @staticmethod
     def forward(ctx, spk_rec: torch.Tensor, device=None) -> torch.Tensor:
