@@ -12,7 +12,7 @@ import torch
 import reference
 import reference.compat
 
-PROFILE_REFERENCES = {"spec": reference, "snntorch-1.0": reference.compat}
+PROFILE_REFERENCES = {module.PROFILE: module for module in (reference, reference.compat)}  # keyed by PROFILES
 
 
 @dataclass

@@ -30,6 +30,7 @@ FLAGS = {
 
 PROFILES = ("spec", "snntorch-1.0")
 RESULTS = ("valid", "invalid", "acceptable")
+ERROR_STAGES = ("construction", "call")  # when an expected error is raised
 
 # Default comparison tolerance by dtype (values and gradients alike).
 DEFAULT_TOLERANCE = {
