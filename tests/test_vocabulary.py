@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import inspect
 import json
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -54,6 +53,7 @@ def test_reference_modules_declare_the_profiles() -> None:
 
 
 def test_built_in_backends_are_the_registered_entry_points() -> None:
+    tomllib = pytest.importorskip("tomllib", reason="tomllib is in the standard library from Python 3.11")
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text())
     assert set(pyproject["project"]["entry-points"][ENTRY_POINT_GROUP]) == set(BUILT_IN)
 
