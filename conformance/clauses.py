@@ -22,6 +22,7 @@ from pathlib import Path
 SPEC_DIR = Path(__file__).resolve().parents[1] / "docs" / "spec"
 ID = r"[A-Z]+(?:-[A-Z]+)*-\d+"
 DEFINITION = re.compile(rf"^\*\*\[(?P<id>{ID})\]\*\*\s*(?P<text>.+?)(?:\n\n|\Z)", re.S | re.M)
+DEFINITION_START = re.compile(rf"^\*\*\[(?P<id>{ID})\]\*\*\s", re.M)  # where a definition starts, for the docs
 TITLE = re.compile(r"\*(?P<title>[^*]+?)\*")
 # A range or a shorthand of several ids: an id followed by two dots, a slash, an en or an em dash and a number.
 DASHES = "\u2013\u2014"

@@ -267,12 +267,28 @@ def page(layout: Layout = Layout()) -> str:
         "",
     ]
     current_page = None
-    for trace in traces(layout):
+    order = _page_order(layout.spec)
+    for trace in sorted(traces(layout), key=lambda t: order.get(t.clause.page, len(order))):
         if trace.clause.page != current_page:
             current_page = trace.clause.page
             lines += [f"## {_page_title(layout.spec / f'{current_page}.md')}", ""]
         lines += _entry(trace, layout)
     return "\n".join(lines) + "\n"
+
+
+def _page_order(spec_dir: Path) -> dict[str, int]:
+    """The spec pages in the order of the spec's table of contents (``index.md``)."""
+    index = spec_dir / "index.md"
+    text = index.read_text() if index.exists() else ""
+    toctree = text.split("```{toctree}", 1)[1].split("```", 1)[0] if "```{toctree}" in text else ""
+    names = [line.strip() for line in toctree.splitlines() if line.strip() and not line.strip().startswith(":")]
+    return {name: position for position, name in enumerate(names)}
+
+
+def _inline(text: str) -> str:
+    """A title's Markdown code spans as HTML, the rest escaped."""
+    parts = html.escape(text).split("`")
+    return "".join(f"<code>{part}</code>" if i % 2 else part for i, part in enumerate(parts))
 
 
 def _page_title(path: Path) -> str:
@@ -292,7 +308,7 @@ def _entry(trace: Trace, layout: Layout) -> list[str]:
     return [
         f'<div class="clause-trace" id="{clause.anchor}">',
         f'<p class="clause-head"><a href="#{clause.anchor}"><strong>{clause.id}</strong></a> '
-        f"{html.escape(clause.title)} · {spec_link}</p>",
+        f"{_inline(clause.title)} · {spec_link}</p>",
         "<table>",
         f"<tr><th>Code</th><td>{code}</td></tr>",
         f"<tr><th>Vectors</th><td>{vector_cell}</td></tr>",
