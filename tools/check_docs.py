@@ -47,11 +47,11 @@ def browse(build: Path, chromium: str) -> dict[str, dict]:
     urls = [p.resolve().as_uri() for p in pages(build)]
     with tempfile.TemporaryDirectory() as scratch:
         harness = Path(scratch) / "harness.html"
-        script = HARNESS.read_text().replace("PAGES", json.dumps(urls), 1).replace("RAW", json.dumps(RAW_MATH), 1)
-        script = script.replace("WIDTH", str(WIDTH), 1)
-        harness.write_text(
-            f'<!DOCTYPE html><html><head><meta charset="utf-8"></head><body><script>{script}</script></body></html>'
-        )
+        values = {"__PAGES__": json.dumps(urls), "__RAW__": json.dumps(RAW_MATH), "__WIDTH__": str(WIDTH)}
+        script = HARNESS.read_text()
+        for placeholder, value in values.items():
+            script = script.replace(placeholder, value)
+        harness.write_text(f'<!DOCTYPE html><meta charset="utf-8"><body><script>{script}</script></body>')
         command = [
             chromium, "--headless", "--no-sandbox", "--disable-gpu", "--allow-file-access-from-files",
             f"--user-data-dir={scratch}/profile", f"--window-size={WIDTH + 40},1000",
