@@ -64,7 +64,8 @@ class Layout:
         return files
 
     def docs(self) -> list[Path]:
-        return sorted(p for p in (self.root / "docs").glob("**/*.md") if "_generated" not in p.parts)
+        generated = {"_generated", "_build", "traceability"}  # written from the sources checked here
+        return sorted(p for p in (self.root / "docs").glob("**/*.md") if not generated.intersection(p.parts))
 
 
 @dataclass
