@@ -46,7 +46,10 @@ def main(argv: list[str] | None = None) -> int:
         empty = coverage.unexplained_empty_cells(counts)
         for cell in empty:
             print(f"EMPTY without a reason: {cell[:4]}")
-        return 1 if empty else 0
+        gaps = coverage.unexplained_legacy_gaps(coverage.legacy_counts(), coverage.legacy_ids())
+        for lb, situation in gaps:
+            print(f"NO WITNESS and no reason: {lb} under {situation}")
+        return 1 if empty or gaps else 0
     problems = validate.validate(args.paths or None)
     for problem in problems:
         print(f"INVALID {problem}")

@@ -45,6 +45,78 @@ def vector_counts(directory: Path = VECTOR_DIR) -> Counter:
     return counts
 
 
+# Where a legacy behaviour can show: each reduction without and with a weight, an invalid reduction string
+# (with a weight: LB-6), and the estimators, which have no reduction.
+SITUATIONS = ("mean", "mean+w", "sum", "sum+w", "none", "none+w", "other+w", "no reduction")
+LOSS_SITUATIONS = SITUATIONS[:6]
+# Why an LB has no witness in a situation: it cannot arise there.
+LOSS_ONLY = ("LB-3", "LB-4", "LB-5", "LB-6", "LB-7", "LB-8", "LB-11", "LB-12", "LB-13", "LB-16")
+ONE_REASON_FOR = {
+    "needs a weight": [(lb, s) for lb in ("LB-4", "LB-5", "LB-11") for s in ("mean", "sum", "none")],
+    "an invalid reduction string with a weight is its only case": [("LB-6", s) for s in LOSS_SITUATIONS],
+    "a loss-only behaviour": [(lb, "no reduction") for lb in LOSS_ONLY],
+    "weight needs label targets (TMP-MSE-2); with time targets it is LB-11": [
+        ("LB-10", s) for s in ("mean+w", "sum+w", "none+w")
+    ],
+    "float labels cannot index the weight upstream either: both profiles raise": [
+        ("LB-12", s) for s in ("mean+w", "sum+w", "none+w")
+    ],
+    "FirstSpike's backward on a record of rank 1, 2 or at least 4; the losses take rank 3": [
+        ("LB-14", s) for s in LOSS_SITUATIONS
+    ],
+    "needs a second dtype: a weight of another dtype, or half-precision Tolerance targets": [
+        ("LB-15", "sum"),
+        ("LB-15", "none"),
+    ],
+    "'none' is never reduced to [1]": [("LB-3", "none"), ("LB-3", "none+w")],
+}
+# Keys: (LB id or "*", situation).
+LB_REASONS = {
+    **{cell: reason for reason, cells in ONE_REASON_FOR.items() for cell in cells},
+    ("*", "other+w"): "only LB-6 lets an invalid reduction through; its vectors carry LB-6",
+    ("LB-2", "no reduction"): "the estimators return the record's dtype upstream too",
+    ("LB-3", "mean+w"): "with a weight upstream reduces through LB-5's path, to 0-d",
+    ("LB-3", "sum+w"): "with a weight upstream does not reduce 'sum' (LB-5)",
+    ("LB-5", "mean+w"): "'mean' with a weight is reduced upstream too",
+    ("LB-5", "none+w"): "'none' is unreduced in both profiles",
+}
+
+
+def legacy_counts(directory: Path = VECTOR_DIR) -> Counter:
+    """``(LB id, situation) -> number of vectors`` that carry the LB (the profiles differ there because of it)."""
+    counts: Counter = Counter()
+    for path in sorted(directory.glob("*.yaml")):
+        document = load(path)
+        op = document["op"]
+        for params, case in iter_cases(document):
+            for lb in case["legacy"]:
+                counts[(lb, _situation(op, params))] += 1
+    return counts
+
+
+def _situation(op: str, params: dict) -> str:
+    if op not in LOSSES:
+        return "no reduction"
+    reduction = params.get("reduction", "mean")
+    weighted = "+w" if params.get("weight") is not None else ""
+    return f"{reduction}{weighted}" if reduction in REDUCTIONS else "other+w"
+
+
+def legacy_reason(lb: str, situation: str) -> str | None:
+    return LB_REASONS.get((lb, situation)) or LB_REASONS.get(("*", situation))
+
+
+def legacy_ids() -> list[str]:
+    from ..clauses import registry, sort_key
+
+    return sorted((c for c in registry() if c.startswith("LB-")), key=sort_key)
+
+
+def unexplained_legacy_gaps(counts: Counter, ids: list[str]) -> list[tuple[str, str]]:
+    """``(LB id, situation)`` cells without a witness and without a reason."""
+    return [(lb, s) for lb in ids for s in SITUATIONS if not counts[(lb, s)] and not legacy_reason(lb, s)]
+
+
 def property_draws(op: str, record: str, label: str, reduction: str) -> bool:
     """Whether ``test_matches_reference`` can draw this cell (from the strategies' constants)."""
     if record not in RECORD_DTYPES:
@@ -79,7 +151,7 @@ def unexplained_empty_cells(counts: Counter) -> list[tuple]:
     return [c for c in cells(counts) if not c[4] and not c[5] and not reason_for(c[0], c[1], c[2])]
 
 
-def markdown(counts: Counter) -> str:
+def markdown(counts: Counter, legacy: Counter | None = None) -> str:
     lines = [
         "# Coverage matrix",
         "",
@@ -104,7 +176,35 @@ def markdown(counts: Counter) -> str:
                 row.append(_cell_text(op, group))
             lines.append("| " + " | ".join(row) + " |")
         lines.append("")
-    return "\n".join(lines)
+    return "\n".join(lines + _legacy_section(legacy_counts() if legacy is None else legacy))
+
+
+def _legacy_section(legacy: Counter) -> list[str]:
+    """Per legacy behaviour and situation: the vectors that witness it, or why it cannot arise there."""
+    notes: dict[str, str] = {}  # reason -> its letter, in order of first use
+
+    def cell(lb: str, situation: str) -> str:
+        if legacy[(lb, situation)]:
+            return str(legacy[(lb, situation)])
+        reason = legacy_reason(lb, situation) or "NO REASON"
+        return f"— ({notes.setdefault(reason, chr(ord('a') + len(notes)))})"
+
+    rows = [f"| {lb} | " + " | ".join(cell(lb, s) for s in SITUATIONS) + " |" for lb in legacy_ids()]
+    return [
+        "## Legacy behaviours by reduction",
+        "",
+        "The number of golden vectors that carry each legacy behaviour (the profiles differ there because of",
+        "it), by reduction without and with a class weight (`+w`), for an invalid reduction string, and for the",
+        "estimators, which have no reduction. A dash names the reason the behaviour cannot arise there.",
+        "",
+        "{.wide-table}",
+        "| LB | " + " | ".join(SITUATIONS) + " |",
+        "|---" * (len(SITUATIONS) + 1) + "|",
+        *rows,
+        "",
+        *[f"* ({letter}) {reason}" for reason, letter in notes.items()],
+        "",
+    ]
 
 
 def _cell_text(op: str, group: list) -> str:

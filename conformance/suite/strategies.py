@@ -84,9 +84,9 @@ def loss_case(
     if op == "mse_count_loss":
         params.update(correct_rate=draw(RATES), incorrect_rate=draw(RATES))
     if op == "mse_membrane_loss":
-        params.update(on_target=draw(LEVELS), off_target=draw(LEVELS))
+        params.update(on_target=draw(scalar(LEVELS)), off_target=draw(scalar(LEVELS)))
     if op == "mse_temporal_loss":
-        params.update(on_target=draw(target_time(T)), off_target=draw(target_time(T)))
+        params.update(on_target=draw(scalar(target_time(T))), off_target=draw(scalar(target_time(T))))
         tolerance = draw(st.sampled_from([None, 0, 1, 2, 2.5]))  # None: the default
         params.update({} if tolerance is None else {"tolerance": tolerance})
     if op == "ce_temporal_loss":
@@ -120,6 +120,14 @@ def target_time(T: int):
     return st.one_of(st.integers(-T, T + 1), st.integers(-2 * T, 2 * T).map(lambda v: v / 2))
 
 
+def scalar(values: st.SearchStrategy) -> st.SearchStrategy:
+    """A real value as a Python number, a 0-d tensor or a 1-element tensor (the spec reads each as its value).
+
+    Only for values exact in float32 (targets): a float32 tensor holds them as the Python float does.
+    """
+    return values.flatmap(lambda v: st.sampled_from([v, torch.tensor(float(v)), torch.tensor([float(v)])]))
+
+
 @st.composite
 def spike_time_case(draw, T: int, B: int, N: int, dtype: torch.dtype, label_targets: torch.Tensor):
     """``SpikeTime``'s constructor parameters over their domain, and matching targets.
@@ -150,7 +158,7 @@ def spike_time_case(draw, T: int, B: int, N: int, dtype: torch.dtype, label_targ
             draw(times).astype(np.float32)
         ).to(dtype)}  # fmt: skip
     if not multi and draw(st.booleans()):
-        params.update(on_target=draw(target_time(T)), off_target=draw(target_time(T)))
+        params.update(on_target=draw(scalar(target_time(T))), off_target=draw(scalar(target_time(T))))
     return params, {"spk_out": draw(spike_record((T, B, N), dtype)), "targets": label_targets}
 
 

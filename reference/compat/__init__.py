@@ -198,8 +198,7 @@ class mse_temporal_loss:
         loss = mse(spk_time / num_steps, target_time / num_steps, reduction)
         if self.weight is not None:
             index = lb11_weight_index(targets, target_time, self.spk_time_fn.target_is_time)
-            loss = lb4_weight_last_axis(loss, self.weight, index)
-            loss = loss.mean() if self.reduction == "mean" else loss
+            loss = lb5_weighted_reduce(lb4_weight_last_axis(loss, self.weight, index), self.reduction, self.weight)
         return loss
 
 

@@ -4,7 +4,8 @@ Only inputs live here; expected values come from running the reference
 (:mod:`conformance.golden.generate`). Every case names, on itself, the clause and LB
 ids it checks (:class:`Case`, keyword fields). ``ALL`` maps each op to a function
 that returns its cases: the op's own, then the coverage-matrix cases
-(:func:`shared.coverage_cases`) and the LB-1 witnesses (:func:`shared.lb1_witnesses`).
+(:func:`shared.coverage_cases`), the LB-1 witnesses (:func:`shared.lb1_witnesses`) and the
+reduction sweeps of the other legacy behaviours (:func:`witnesses.witnesses`).
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from . import (
 )
 from .base import Case
 from .shared import coverage_cases, lb1_witnesses
+from .witnesses import witnesses
 
 _MODULES = (
     ce_rate_loss,
@@ -42,7 +44,7 @@ _MODULES = (
 
 def _all_of(module):
     op = module.OP
-    return lambda: [*module.cases(), *coverage_cases(op), *lb1_witnesses(op)]
+    return lambda: [*module.cases(), *coverage_cases(op), *lb1_witnesses(op), *witnesses(op)]
 
 
 ALL = {module.OP: _all_of(module) for module in _MODULES}

@@ -64,6 +64,14 @@ def cases() -> list[Case]:
         Case(
             op=op,
             params={},
+            inputs={"spk_rec": torch.tensor([0.0, 0.0, 1.0, 0.0, 1.0])},
+            clauses=("ST-1", *base, "LB-14"),
+            flags=(),
+            comment="a record [T] of one position (rank 1, the smallest ST-1 allows): time 2",
+        ),
+        Case(
+            op=op,
+            params={},
             inputs={"spk_rec": spikes(4, 1, 2, 0.4, seed="r4").reshape(4, 1, 1, 2)},
             clauses=("ST-1", *base, "LB-14"),
             flags=(),

@@ -87,6 +87,14 @@ def cases() -> list[Case]:
         ),
         Case(
             op=op,
+            params={"multi_spike": True, "on_target": [1], "off_target": [2, 3]},
+            inputs={"spk_out": x, "targets": y},
+            clauses=("ST-TGT-2", "SHARED-12"),
+            flags=("invalid", "multi_spike"),
+            comment="on_target shorter than off_target",
+        ),
+        Case(
+            op=op,
             params={"multi_spike": True, "on_target": 1, "off_target": 4},
             inputs={"spk_out": x, "targets": y},
             clauses=("ST-TGT-2", "SHARED-12"),

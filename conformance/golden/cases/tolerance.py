@@ -42,4 +42,14 @@ def cases() -> list[Case]:
             comment="targets broadcast along the batch",
         )
     )
+    out.append(
+        Case(
+            op=op,
+            params={"tolerance": 2},
+            inputs={"spk_time": times.half(), "target": target},
+            clauses=("ST-TOL-1", "ST-TOL-2", "SHARED-6", "LB-15"),
+            flags=("half_precision",),
+            comment="float16 spike times, float32 targets: the result is float16 (upstream raises in index_put)",
+        )
+    )
     return out
