@@ -112,7 +112,7 @@ class NumpyFirstSpikeValueAndVjp(ArrayBackend):
         return first.astype(spikes.dtype), grad
 
     def from_array(self, array, like: torch.Tensor) -> torch.Tensor:
-        return torch.from_numpy(np.ascontiguousarray(array)).to(like.device)
+        return torch.from_numpy(np.array(array, order="C")).to(like.device)  # ascontiguousarray would make 0-d 1-d
 
 
 class MutatesAfterwards(TorchModuleBackend):

@@ -66,9 +66,10 @@ def _time_steps_record() -> torch.Tensor:
 SWEEPS = (
     Sweep(
         op="ce_rate_loss",
-        what="LB-7: population code, C = 3 blocks of 2",
-        params={"population_code": True, "num_classes": 3},
-        inputs={"spk_out": spikes(3, 3, 6, 0.4, seed="lb7"), "targets": torch.tensor([2, 0, 1])},
+        what="LB-7: population code, C = 2 blocks of 2",
+        params={"population_code": True, "num_classes": 2},
+        inputs={"spk_out": spikes(2, 3, 4, 0.4, seed="lb7"), "targets": torch.tensor([1, 0, 1])},
+        classes=2,
         flags=("population_code",),
         rows=(
             ("mean", False, ("CE-RATE-2", "SHARED-5", "SHARED-9", "LB-7")),
