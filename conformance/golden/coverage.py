@@ -69,6 +69,10 @@ ONE_REASON_FOR = {
         ("LB-15", "none"),
     ],
     "'none' is never reduced to [1]": [("LB-3", "none"), ("LB-3", "none+w")],
+    "the target times are checked before any reduction: 'mean' shows it": [("LB-19", "sum"), ("LB-19", "none")],
+    "weight with target times is rejected at construction (TMP-MSE-2; upstream: LB-11)": [
+        ("LB-19", s) for s in ("mean+w", "sum+w", "none+w")
+    ],
 }
 # Keys: (LB id or "*", situation).
 LB_REASONS = {

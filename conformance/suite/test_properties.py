@@ -124,6 +124,7 @@ LONG_RECORDS = [  # (T, dtype): times past int8 (127), uint8 (255) and int16 (32
     (257, torch.bfloat16),
     (300, torch.bfloat16),  # T - t rounds in bfloat16 above 256: early spikes expose double rounding
     (257, torch.float16),
+    (32768, torch.float32),  # the first T whose steps 0 .. T do not all fit in int16
     (32770, torch.float32),
 ]
 

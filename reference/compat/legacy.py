@@ -203,6 +203,21 @@ def lb17_upstream_error(error_class: type[Exception], message: str) -> Exception
     return error_class(message)
 
 
+def lb19_unchecked_time_targets(targets: torch.Tensor, record: torch.Tensor, multi_spike: bool) -> torch.Tensor:
+    """LB-19: upstream takes explicit target times of any shape: with ``multi_spike=True`` it reads ``F`` from
+    ``targets.size(0)`` whatever the rank (``[B, N]`` gives ``F = B``), and without it a shape that does not
+    broadcast to ``[B, N]`` comes back as it is. Notes it; returns ``targets`` unchanged.
+    """
+    batch_shape = tuple(record.shape[1:])
+    expected = (targets.size(0), *batch_shape) if multi_spike and targets.dim() else batch_shape
+    try:
+        fits = torch.broadcast_shapes(tuple(targets.shape), expected) == expected
+    except RuntimeError:
+        fits = False
+    note("LB-19", not fits or (multi_spike and targets.dim() != 3))
+    return targets
+
+
 def lb18_time_in_record_dtype(exact: torch.Tensor, computed: torch.Tensor) -> torch.Tensor:
     """LB-18: spike times are computed in the record's dtype (``spk * (t + 1) - 1``), so a half-precision record
     gets times rounded twice: wrong above 256 (bfloat16) or 2048 (float16), e.g. T-1 = 256 becomes 255 in bfloat16.

@@ -3,7 +3,7 @@
 Bit-for-bit snnTorch 1.0.0 for binary records, vectorised. Differences from the
 spec estimators: LB-9 (MultiSpike), LB-14 (FirstSpike backward for rank >= 4),
 signed zeros in the FirstSpike backward (``-g * onehot``), LB-15 (Tolerance across
-dtypes), and LB-1, LB-10 and LB-17 in :class:`SpikeTime`.
+dtypes), and LB-1, LB-10, LB-17 and LB-19 in :class:`SpikeTime`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from .legacy import (
     lb17_upstream_error,
     lb18_time_in_record_dtype,
     lb18_time_index,
+    lb19_unchecked_time_targets,
     note,
 )
 
@@ -120,7 +121,7 @@ class SpikeTime(nn.Module):
     def forward(self, spk_out: torch.Tensor, targets: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         num_steps, num_outputs = spk_out.size(0), spk_out.size(-1)
         if self.target_is_time:
-            targets = lb10_time_targets_to_wrap(targets)
+            targets = lb10_time_targets_to_wrap(lb19_unchecked_time_targets(targets, spk_out, self.multi_spike))
         else:
             targets = self.labels_to_spike_times(targets, num_outputs)
         targets = torch.where(targets < 0, num_steps + targets, targets)

@@ -72,6 +72,14 @@ def cases() -> list[Case]:
         Case(
             op=op,
             params={},
+            inputs={"spk_rec": torch.tensor(1.0)},
+            clauses=("ST-1", "SHARED-12"),
+            flags=("invalid",),
+            comment="a 0-d record has no time axis",
+        ),
+        Case(
+            op=op,
+            params={},
             inputs={"spk_rec": spikes(4, 1, 2, 0.4, seed="r4").reshape(4, 1, 1, 2)},
             clauses=("ST-1", *base, "LB-14"),
             flags=(),

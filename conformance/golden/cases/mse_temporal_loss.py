@@ -151,6 +151,22 @@ def cases() -> list[Case]:
         Case(
             op=op,
             params={"target_is_time": True},
+            inputs={"spk_rec": spikes(6, 3, 3, seed="t2b"), "targets": torch.zeros(2, 3, 3)},
+            clauses=("ST-TGT-3", "SHARED-12", "LB-19"),
+            flags=("invalid", "time_targets"),
+            comment="target times [2, B, N] do not broadcast to [B, N] (B = 3; upstream broadcasts the error)",
+        ),
+        Case(
+            op=op,
+            params={"target_is_time": True},
+            inputs={"spk_rec": spikes(6, 1, 3, seed="t21"), "targets": torch.zeros(2, 1, 3)},
+            clauses=("ST-TGT-3", "SHARED-12", "LB-19"),
+            flags=("invalid", "time_targets", "b1"),
+            comment="target times [2, 1, N] do not broadcast to [1, N] (B = 1; upstream broadcasts the error)",
+        ),
+        Case(
+            op=op,
+            params={"target_is_time": True},
             inputs={"spk_rec": spikes(6, 2, 3, seed="tt"), "targets": torch.zeros(4)},
             clauses=("ST-TGT-3", "SHARED-12"),
             flags=("invalid", "time_targets"),
