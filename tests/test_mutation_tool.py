@@ -39,3 +39,24 @@ def test_only_a_normal_run_that_passed_is_a_survivor():
     assert mutation._outcome("TestOutcome.KILLED", "WorkerOutcome.NORMAL") == "killed"
     assert mutation._outcome("TestOutcome.SURVIVED", "WorkerOutcome.TIMEOUT") == "killed"
     assert mutation._mutated_line("--- a\n+++ b\n@@\n-    x = 1\n+    x = 2\n") == "x = 2"
+
+
+def test_a_cosmic_ray_diff_applies_to_the_source_it_was_made_from():
+    source = "def f(x):\n    y = x - 1\n    return y\n"
+    diff = (
+        "--- mutation diff ---\n--- a/m.py\n+++ b/m.py\n@@ -1,3 +1,3 @@\n"
+        " def f(x):\n-    y = x - 1\n+    y = x + 1\n     return y\n"
+    )
+    assert mutation.apply_diff(source, diff) == "def f(x):\n    y = x + 1\n    return y\n"
+    removed = "--- a/m.py\n+++ b/m.py\n@@ -2,2 +2,1 @@\n-    y = x - 1\n     return y\n"
+    assert mutation.apply_diff(source, removed) == "def f(x):\n    return y\n"
+
+
+def test_a_diff_that_does_not_fit_the_source_is_refused():
+    diff = "--- a/m.py\n+++ b/m.py\n@@ -2,1 +2,1 @@\n-    y = x * 1\n+    y = x + 1\n"
+    try:
+        mutation.apply_diff("def f(x):\n    y = x - 1\n", diff)
+    except ValueError as error:
+        assert "line 2" in str(error)
+    else:
+        raise AssertionError("a diff for other source applied")

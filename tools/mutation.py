@@ -13,6 +13,11 @@ each. The run fails unless at least ``--goal`` (default 90 %) of the
 non-equivalent mutants are killed, and it prints every unexplained survivor.
 
     python tools/mutation.py [--modules rate.py,checks.py] [--goal 0.9] [--timeout 60]
+    python tools/mutation.py --rerun build/mutation/spike_time.py.sqlite   # its survivors, against today's suite
+
+``--rerun`` re-judges the unexplained survivors of finished sessions: each survivor's change is applied to a
+fresh copy of the reference and the module's tests run on it, so a vector added to kill a survivor can be
+checked in minutes instead of a full run.
 """
 
 from __future__ import annotations
@@ -24,6 +29,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -49,15 +55,15 @@ TESTS_OF = {
 }
 
 
-def prepare() -> None:
+def prepare(work: Path = WORK) -> None:
     """A fresh copy of the spec reference to mutate, and the backend that serves it.
 
     The backend declares the ``spec`` profile: a mutant that happens to behave like snnTorch 1.0.0 must
     fail, not pass as an expected legacy behaviour.
     """
-    shutil.rmtree(WORK, ignore_errors=True)
-    shutil.copytree(ROOT / "reference", COPY, ignore=shutil.ignore_patterns("compat", "__pycache__"))
-    (WORK / "mutant_backend.py").write_text(
+    shutil.rmtree(work, ignore_errors=True)
+    shutil.copytree(ROOT / "reference", work / COPY.name, ignore=shutil.ignore_patterns("compat", "__pycache__"))
+    (work / "mutant_backend.py").write_text(
         "import mutant_reference\n"
         "from conformance.backend import TorchModuleBackend\n\n"
         'backend = TorchModuleBackend(mutant_reference, name="mutant_reference")\n'
@@ -103,7 +109,8 @@ def results(session: Path) -> list[dict]:
         ).fetchall()
     return [
         {"module": Path(module).name, "operator": operator, "occurrence": occurrence, "line": line,
-         "outcome": _outcome(str(test_outcome), str(worker_outcome)), "mutated": _mutated_line(diff or "")}
+         "outcome": _outcome(str(test_outcome), str(worker_outcome)), "mutated": _mutated_line(diff or ""),
+         "diff": diff or ""}
         for module, operator, occurrence, line, test_outcome, worker_outcome, diff in rows
     ]  # fmt: skip
 
@@ -149,14 +156,63 @@ def _matches(text: str, pattern: str) -> bool:
     return re.fullmatch(".*".join(re.escape(part) for part in pattern.split("*")), text) is not None
 
 
+def apply_diff(source: str, diff: str) -> str:
+    """``source`` with the unified ``diff`` of one file applied (Cosmic Ray's diffs: one hunk, exact context)."""
+    lines = source.splitlines(keepends=True)
+    hunks = re.split(r"^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@.*\n", diff, flags=re.M)
+    for start, body in reversed(list(zip(hunks[1::2], hunks[2::2], strict=True))):
+        old = [line[1:] for line in body.splitlines() if line[:1] in (" ", "-")]
+        new = [line[1:] for line in body.splitlines() if line[:1] in (" ", "+")]
+        at = int(start) - 1
+        if [line.rstrip("\n") for line in lines[at : at + len(old)]] != old:
+            raise ValueError(f"the diff does not apply at line {start}")
+        lines[at : at + len(old)] = [line + "\n" for line in new]
+    return "".join(lines)
+
+
+def rerun(sessions: list[Path], timeout: float) -> list[dict]:
+    """The unexplained survivors of ``sessions``, each judged again by today's suite: ``outcome`` updated."""
+    known = equivalents()
+    survivors = [m for session in sessions for m in results(session) if m["outcome"] != "killed"]
+    judged = []
+    for mutant in (m for m in survivors if not is_equivalent(m, known)):
+        with tempfile.TemporaryDirectory() as scratch:
+            work = Path(scratch)
+            prepare(work)
+            target = work / COPY.name / mutant["module"]
+            target.write_text(apply_diff(target.read_text(), mutant["diff"]))
+            selection = ["-k", TESTS_OF[mutant["module"]]] if mutant["module"] in TESTS_OF else []
+            command = [sys.executable, *SUITE.split()[1:], *selection]
+            environment = {"PYTHONPATH": str(work), "PATH": _path()}
+            try:
+                code = subprocess.run(
+                    command, cwd=ROOT, env=environment, capture_output=True, timeout=timeout
+                ).returncode
+            except subprocess.TimeoutExpired:
+                code = -1
+        judged.append({**mutant, "outcome": "survived" if code == 0 else "killed"})
+    return judged
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--modules", help="comma list of reference modules to mutate (default: all)")
     parser.add_argument("--goal", type=float, default=0.9, help="share of non-equivalent mutants to kill (0.9)")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds one suite run may take (60)")
+    parser.add_argument("--rerun", nargs="+", type=Path, help="session files whose survivors to judge again")
     args = parser.parse_args(argv)
     if not 0 < args.goal <= 1 or args.timeout <= 0:
         parser.error("--goal must be in (0, 1] and --timeout positive")
+    if args.rerun:
+        missing = [str(p) for p in args.rerun if not p.is_file()]
+        if missing:
+            parser.error(f"--rerun: no such session file: {', '.join(missing)}")
+        judged = rerun(args.rerun, args.timeout)
+        for m in judged:
+            print(f"  {m['outcome']:8s} {m['module']}:{m['line']} {m['operator']}: {m['mutated']}")
+        still = sum(m["outcome"] == "survived" for m in judged)
+        print(f"{len(judged)} unexplained survivors judged again: {len(judged) - still} killed, {still} survive")
+        return 0
     started = time.monotonic()
     prepare()
     modules = args.modules.split(",") if args.modules else sorted(p.name for p in COPY.glob("*.py"))
