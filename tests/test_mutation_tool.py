@@ -60,3 +60,9 @@ def test_a_diff_that_does_not_fit_the_source_is_refused():
         assert "line 2" in str(error)
     else:
         raise AssertionError("a diff for other source applied")
+
+
+def test_a_diff_applies_where_its_lines_moved_to():
+    diff = "--- a/m.py\n+++ b/m.py\n@@ -2,1 +2,1 @@\n-    y = x - 1\n+    y = x + 1\n"
+    moved = '"""A docstring that grew."""\n\ndef f(x):\n    y = x - 1\n'
+    assert mutation.apply_diff(moved, diff) == '"""A docstring that grew."""\n\ndef f(x):\n    y = x + 1\n'

@@ -163,11 +163,18 @@ def apply_diff(source: str, diff: str) -> str:
     for start, body in reversed(list(zip(hunks[1::2], hunks[2::2], strict=True))):
         old = [line[1:] for line in body.splitlines() if line[:1] in (" ", "-")]
         new = [line[1:] for line in body.splitlines() if line[:1] in (" ", "+")]
-        at = int(start) - 1
-        if [line.rstrip("\n") for line in lines[at : at + len(old)]] != old:
+        at = _where(lines, old, int(start) - 1)
+        if at is None:
             raise ValueError(f"the diff does not apply at line {start}")
         lines[at : at + len(old)] = [line + "\n" for line in new]
     return "".join(lines)
+
+
+def _where(lines: list[str], block: list[str], near: int) -> int | None:
+    """Where ``block`` stands in ``lines``, nearest to line ``near`` (the source may have moved since the run)."""
+    stripped = [line.rstrip("\n") for line in lines]
+    found = [i for i in range(len(stripped) - len(block) + 1) if stripped[i : i + len(block)] == block]
+    return min(found, key=lambda i: abs(i - near)) if found else None
 
 
 def rerun(sessions: list[Path], timeout: float) -> list[dict]:
