@@ -66,3 +66,10 @@ def test_a_diff_applies_where_its_lines_moved_to():
     diff = "--- a/m.py\n+++ b/m.py\n@@ -2,1 +2,1 @@\n-    y = x - 1\n+    y = x + 1\n"
     moved = '"""A docstring that grew."""\n\ndef f(x):\n    y = x - 1\n'
     assert mutation.apply_diff(moved, diff) == '"""A docstring that grew."""\n\ndef f(x):\n    y = x + 1\n'
+
+
+def test_a_diff_applies_when_only_its_context_changed():
+    diff = "--- a/m.py\n+++ b/m.py\n@@ -1,2 +1,2 @@\n def f(x):  # old comment\n-    y = x - 1\n+    y = x + 1\n"
+    assert mutation.apply_diff("def f(x):  # new comment\n    y = x - 1\n", diff) == (
+        "def f(x):  # new comment\n    y = x + 1\n"
+    )

@@ -157,16 +157,21 @@ def _matches(text: str, pattern: str) -> bool:
 
 
 def apply_diff(source: str, diff: str) -> str:
-    """``source`` with the unified ``diff`` of one file applied (Cosmic Ray's diffs: one hunk, exact context)."""
+    """``source`` with the unified ``diff`` of one file applied (Cosmic Ray's diffs: one hunk, changed lines
+    together). The changed lines are found where they stand now, nearest their old place: a docstring edited
+    since the run moves them or changes the context around them, not the code a mutant changed.
+    """
     lines = source.splitlines(keepends=True)
     hunks = re.split(r"^@@ -(\d+)(?:,\d+)? \+\d+(?:,\d+)? @@.*\n", diff, flags=re.M)
     for start, body in reversed(list(zip(hunks[1::2], hunks[2::2], strict=True))):
-        old = [line[1:] for line in body.splitlines() if line[:1] in (" ", "-")]
-        new = [line[1:] for line in body.splitlines() if line[:1] in (" ", "+")]
-        at = _where(lines, old, int(start) - 1)
-        if at is None:
+        hunk = body.splitlines()
+        removed = [line[1:] for line in hunk if line[:1] == "-"]
+        added = [line[1:] for line in hunk if line[:1] == "+"]
+        first_change = next((i for i, line in enumerate(hunk) if line[:1] in ("-", "+")), 0)
+        at = _where(lines, removed, int(start) - 1 + first_change)
+        if at is None or not removed:
             raise ValueError(f"the diff does not apply at line {start}")
-        lines[at : at + len(old)] = [line + "\n" for line in new]
+        lines[at : at + len(removed)] = [line + "\n" for line in added]
     return "".join(lines)
 
 
