@@ -7,8 +7,7 @@ asks it. Ids are always written out in full, ``SHARED-3, SHARED-4``, never as a 
 shorthand (a slash or a dash before the second number), so that a search for an id finds every place
 that names it.
 
-The spec pages ship with a source checkout; where they are absent (an installed wheel),
-reports show clause ids without titles.
+The spec pages ship with a source checkout and install with the package (``conformance.spec``).
 """
 
 from __future__ import annotations
@@ -19,7 +18,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-SPEC_DIR = Path(__file__).resolve().parents[1] / "docs" / "spec"
+_PACKAGED_SPEC = Path(__file__).resolve().parent / "spec"  # an installed wheel carries the spec as conformance.spec
+SPEC_DIR = _PACKAGED_SPEC if _PACKAGED_SPEC.is_dir() else Path(__file__).resolve().parents[1] / "docs" / "spec"
 ID = r"[A-Z]+(?:-[A-Z]+)*-\d+"
 DEFINITION = re.compile(rf"^\*\*\[(?P<id>{ID})\]\*\*\s*(?P<text>.+?)(?:\n\n|\Z)", re.S | re.M)
 DEFINITION_START = re.compile(rf"^\*\*\[(?P<id>{ID})\]\*\*\s", re.M)  # where a definition starts, for the docs

@@ -12,7 +12,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tools"))
 
 import check_docs
 
-from conformance.clauses import registry
+from conformance.clauses import registry as spec_registry
+
+SPEC = Path(__file__).resolve().parents[1] / "docs" / "spec"
+
+
+def registry():
+    return spec_registry(SPEC)
 
 
 def _clean_page(**changes) -> dict:

@@ -55,7 +55,7 @@ class StepsAtLeastOne(TorchModuleBackend):
 
     def unsupported(self, op, params, device, dtype, inputs=None):
         record = (inputs or {}).get("spk_rec") or (inputs or {}).get("spk_out") or (inputs or {}).get("mem_out")
-        if record is not None and record.shape[0] == 0:
+        if record is not None and len(record.shape) and record.shape[0] == 0:
             return "T = 0 unsupported"
         if record is not None and len(record.shape) > 1 and record.shape[1] == 0:
             return "B = 0 unsupported"
@@ -88,12 +88,14 @@ class NumpyFirstSpikeValueAndVjp(ArrayBackend):
 
     def unsupported(self, op, params, device, dtype, inputs=None):
         reason = super().unsupported(op, params, device, dtype, inputs=inputs)
-        if reason is None and inputs is not None and inputs["spk_rec"].shape[0] == 0:
+        if reason is None and inputs is not None and len(inputs["spk_rec"].shape) and inputs["spk_rec"].shape[0] == 0:
             return "T = 0 unsupported"
         return reason
 
     @staticmethod
     def _first(spikes: np.ndarray) -> np.ndarray:
+        if spikes.ndim == 0:
+            raise ValueError("spk_rec must have a time axis [T, *], got a 0-d array")
         fired = spikes != 0
         return np.where(fired.any(0), fired.argmax(0), spikes.shape[0] - 1)
 
