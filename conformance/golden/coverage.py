@@ -9,6 +9,7 @@ own constants (what ``test_matches_reference`` can draw), so neither is kept by 
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterator
 from pathlib import Path
 
 from ..ops import ESTIMATORS, LOSSES, OPS
@@ -28,20 +29,25 @@ REASONS = {
 }
 
 
+def _vector_cases(directory: Path) -> Iterator[tuple[str, dict, dict]]:
+    """``(op, params, case)`` for every case of every vector file in ``directory``."""
+    for path in sorted(directory.glob("*.yaml")):
+        document = load(path)
+        for params, case in iter_cases(document):
+            yield document["op"], params, case
+
+
 def vector_counts(directory: Path = VECTOR_DIR) -> Counter:
     """``(op, record dtype, label dtype, reduction) -> number of vectors``; invalid cases are not counted."""
     counts: Counter = Counter()
-    for path in sorted(directory.glob("*.yaml")):
-        document = load(path)
-        op = document["op"]
-        for params, case in iter_cases(document):
-            if case["expected"]["spec"].get("result") == "invalid":
-                continue
-            inputs = case["inputs"]
-            record = inputs[OPS[op].differentiable]["dtype"]
-            label = inputs["targets"]["dtype"] if "targets" in inputs and op in LOSSES else NO_LABELS
-            reduction = params.get("reduction", "mean") if op in LOSSES else NO_LABELS
-            counts[(op, record, label, reduction)] += 1
+    for op, params, case in _vector_cases(directory):
+        if case["expected"]["spec"].get("result") == "invalid":
+            continue
+        inputs = case["inputs"]
+        record = inputs[OPS[op].differentiable]["dtype"]
+        label = inputs["targets"]["dtype"] if "targets" in inputs and op in LOSSES else NO_LABELS
+        reduction = params.get("reduction", "mean") if op in LOSSES else NO_LABELS
+        counts[(op, record, label, reduction)] += 1
     return counts
 
 
@@ -89,12 +95,9 @@ LB_REASONS = {
 def legacy_counts(directory: Path = VECTOR_DIR) -> Counter:
     """``(LB id, situation) -> number of vectors`` that carry the LB (the profiles differ there because of it)."""
     counts: Counter = Counter()
-    for path in sorted(directory.glob("*.yaml")):
-        document = load(path)
-        op = document["op"]
-        for params, case in iter_cases(document):
-            for lb in case["legacy"]:
-                counts[(lb, _situation(op, params))] += 1
+    for op, params, case in _vector_cases(directory):
+        for lb in case["legacy"]:
+            counts[(lb, _situation(op, params))] += 1
     return counts
 
 
