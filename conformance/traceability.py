@@ -81,12 +81,9 @@ class Trace:
 # ---------------------------------------------------------------- who names which id
 
 
-def _marked_tests_of(layout: Layout) -> dict[str, list[str]]:
-    return _cached_marks(layout)
-
-
 @cache
-def _cached_marks(layout: Layout) -> dict[str, list[str]]:
+def _marked_tests_of(layout: Layout) -> dict[str, list[str]]:
+    """:func:`marked_tests` of a layout's sources, read once per layout (callers copy before changing it)."""
     return marked_tests(layout.sources(), layout.root)
 
 
