@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from .golden.vocabulary import PROFILES
+from .vocabulary import PROFILES
 
 
 def _has(args: list[str], option: str) -> bool:

@@ -7,6 +7,7 @@ import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
+import pytest
 import torch
 
 import reference
@@ -17,12 +18,43 @@ PROFILE_REFERENCES = {module.PROFILE: module for module in (reference, reference
 
 @dataclass
 class TestState:
-    """What the running test has seen: calls the backend accepted, draws it declined (reason -> count)."""
+    """What the running test has seen: calls the backend accepted, draws it declined (reason -> count),
+    the clauses its verdicts credited, and its last failing verdict (the one pytest shows: Hypothesis
+    replays the shrunk example last).
+    """
 
     item: object
+    named: tuple = ()  # the clauses the test's marker names (what its metamorphic relations verify)
     accepted: int = 0
     declined: Counter = field(default_factory=Counter)
-    checked: dict = field(default_factory=dict)
+    credited: dict = field(default_factory=dict)  # clause -> pass | skip, from verdicts that passed
+    failure: dict | None = None  # {"clauses": {clause: status}, "unattributed": [kinds]} of the last failure
+    legacy: list = field(default_factory=list)
+
+    def note(self, statuses: dict[str, str], unattributed: list[str], failed: bool) -> None:
+        """Add one verdict's clause statuses: a passing verdict credits, a failing one replaces the last failure."""
+        if failed:
+            self.failure = {"clauses": dict(statuses), "unattributed": list(unattributed)}
+            return
+        for clause, status in statuses.items():
+            if self.credited.get(clause) != "pass":
+                self.credited[clause] = status
+
+    def record(self) -> dict | None:
+        """What the report reads: every clause's status in this test, and the failed checks no clause explains."""
+        if not self.credited and self.failure is None:
+            return None
+        clauses = dict(self.credited)
+        unattributed: list[str] = []
+        if self.failure is not None:
+            for clause, status in self.failure["clauses"].items():
+                if status == "fail" or clause not in clauses:
+                    clauses[clause] = status
+            unattributed = self.failure["unattributed"]
+        return {"clauses": clauses, "unattributed": unattributed, "failed": self.failure is not None}
+
+
+CONTEXT_KEY = pytest.StashKey["Context"]()
 
 
 @dataclass
@@ -42,10 +74,15 @@ class Context:
     profile_reason: str = "asked for with --profile"
     current: TestState | None = None
 
-    @property
-    def property_profile(self) -> str:
-        """Properties compare against the profile the backend implements, else the one asked for."""
-        return self.backend.profile or self.profile
+    @classmethod
+    def of(cls, config: pytest.Config) -> Context:
+        """The run's context (the plugin stores it when the run has a backend); a usage error without one."""
+        context = config.stash.get(CONTEXT_KEY, None)
+        if context is None:
+            raise pytest.UsageError(
+                "the conformance suite needs a backend: give --backend NAME (or set SNNLOSS_BACKEND)"
+            )
+        return context
 
     def __repr__(self) -> str:  # Hypothesis prints the test's arguments: keep it to one line
         return f"Context(backend={self.backend_name!r}, profile={self.profile!r}, devices={self.devices!r})"
@@ -59,10 +96,6 @@ class Context:
         failure: yes, unless the backend declares that it implements ``spec``.
         """
         return self.profile == "spec" and self.backend.profile != "spec"
-
-    @property
-    def property_reference(self):
-        return PROFILE_REFERENCES[self.property_profile]
 
     def rerun_command(self, *extra: str) -> str:
         """The exact command that reruns part of this run: this interpreter, this backend, profile and vectors."""

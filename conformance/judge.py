@@ -1,73 +1,34 @@
-"""Run one call of a backend and judge it against an expectation.
+"""The one judge: every verdict of the suite, for vectors, properties and metamorphic relations alike.
 
-A verdict is ``pass``, ``fail`` (with a message that shows the case), or
-``legacy`` (under ``spec``, the backend reproduced snnTorch 1.0.0's documented
-legacy behaviour instead: an expected failure attributed to the LB ids).
+A vector test hands the judge a case from a vector file. A property test turns the
+reference's result on the drawn input into the same kind of case
+(:func:`conformance.golden.generate.build_case`) and hands it over in the same way.
+A metamorphic relation judges each call with :func:`judge_call` and the relation's
+expected value with :func:`judge_relation`. So the profile rules, the rule for inputs
+snnTorch rejects (``acceptable``: the spec's error or the spec's value), legacy
+attribution, the checks of type, device, dtype and shape, and clause credit are the
+same in every kind of test.
+
+:func:`judge` returns typed problems (:class:`~conformance.attribution.Problem`) and the
+kinds of check that ran; :func:`verdict` adds the clause statuses of the case and the
+legacy behaviours that explain a failure. Nothing here parses message text.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
 import torch
 
-from .checks import Problem
-from .golden.vocabulary import DEFAULT_TOLERANCE
+from . import attribution
+from .attribution import Problem
+from .compare import difference
+from .golden.load import expectation_for
 from .sandbox import BackendRaisedError, CallFailedError, Outcome, Returned
-from .tensors import DTYPE_NAMES, decode
+from .tensors import decode
 
-__all__ = ["Outcome", "compare_tensor", "judge", "returned_problem"]
-
-
-def tolerance_for(dtype_name: str, override: dict | None) -> dict:
-    return override or DEFAULT_TOLERANCE.get(dtype_name, {"rtol": 0.0, "atol": 0.0})
-
-
-def compare_tensor(label: str, got: torch.Tensor, expected: dict, override: dict | None) -> str | None:
-    """Why ``got`` does not match the encoded ``expected`` tensor, or ``None``."""
-    return compare_with(label, got, decode(expected), override)
-
-
-def compare_with(label: str, got: torch.Tensor, want: torch.Tensor, override: dict | None = None) -> str | None:
-    """Why ``got`` does not match ``want`` (dtype, shape, then values within the dtype's tolerance), or ``None``.
-
-    A value mismatch is summarised, whatever the size: how many elements differ, the worst
-    five with their indices, and the largest absolute and relative errors.
-    """
-    got_dtype, want_dtype = (DTYPE_NAMES.get(t.dtype, str(t.dtype)) for t in (got, want))
-    if got_dtype != want_dtype:
-        return f"{label}: dtype {got_dtype}, expected {want_dtype}"
-    if got.shape != want.shape:
-        return f"{label}: shape {list(got.shape)}, expected {list(want.shape)}"
-    a, b = got.detach().cpu().double(), want.detach().cpu().double()
-    bad = torch.isfinite(b) & ~torch.isfinite(a)
-    if bool(bad.any()):
-        index = tuple(int(i) for i in bad.nonzero()[0])
-        return f"{label}: non-finite {a[index].item()} at index {list(index)} where the spec expects {b[index].item()}"
-    tol = tolerance_for(want_dtype, override)
-    close = torch.isclose(a, b, rtol=tol["rtol"], atol=tol["atol"], equal_nan=True)
-    if bool(close.all()):
-        return None
-    return _mismatch_summary(label, a, b, ~close, tol, want_dtype)
-
-
-def _mismatch_summary(label: str, a: torch.Tensor, b: torch.Tensor, wrong: torch.Tensor, tol: dict, dtype: str) -> str:
-    diff = (a - b).abs().nan_to_num(nan=float("inf"))
-    relative = (diff / b.abs()).nan_to_num(nan=0.0, posinf=float("inf"))  # inf where the expected value is 0
-    flat = torch.where(wrong.reshape(-1), diff.reshape(-1), torch.full_like(diff.reshape(-1), -1.0))
-    worst = torch.topk(flat, min(5, int(wrong.sum()))).indices
-    rows = []
-    for position in worst.tolist():
-        index = [int(i) for i in torch.unravel_index(torch.tensor(position), a.shape)] if a.dim() else []
-        rows.append(
-            f"    at {index}: got {a.reshape(-1)[position].item()!r}, expected {b.reshape(-1)[position].item()!r}"
-        )
-    return "\n".join(
-        [
-            f"{label}: {int(wrong.sum())} of {wrong.numel()} elements differ (shape {list(a.shape)}, {dtype}); "
-            f"max abs error {diff[wrong].max().item():.6g}, max rel error {relative[wrong].max().item():.6g} "
-            f"(rtol {tol['rtol']}, atol {tol['atol']}); worst:",
-            *rows,
-        ]
-    )
+__all__ = ["Outcome", "Verdict", "judge", "judge_call", "judge_relation", "returned_problem", "verdict"]
 
 
 def _is_instance_named(error: BaseException, class_name: str) -> bool:
@@ -80,18 +41,21 @@ def _error_name(error: BaseException) -> str:
     return error.type_name if isinstance(error, BackendRaisedError) else type(error).__name__
 
 
-def returned_problem(label: str, returned: Returned | None, device: str | None) -> str | None:
+def returned_problem(label: str, returned: Returned | None, device: str | None, kind: str = "value") -> Problem | None:
     """Why what the backend returned in one slot is not a plain ``torch.Tensor`` on ``device``, or ``None``."""
     if returned is None:
         return None
     if not returned.is_tensor:
-        return f"{label}: the backend returned {returned.describe()}, not a torch.Tensor (SHARED-1)"
+        return Problem(kind, f"{label}: the backend returned {returned.describe()}, not a torch.Tensor (SHARED-1)")
     if not returned.exact_tensor:
-        return f"{label}: the backend returned {returned.describe()}, a subclass; only torch.Tensor itself is accepted"
+        message = (
+            f"{label}: the backend returned {returned.describe()}, a subclass; only torch.Tensor itself is accepted"
+        )
+        return Problem(kind, message)
     if returned.problem:
-        return f"{label}: {returned.problem}"
+        return Problem(kind, f"{label}: {returned.problem}")
     if device is not None and returned.device is not None and not _same_device(returned.device, device):
-        return f"{label}: on {returned.device}, expected on {device} (the device of the inputs)"
+        return Problem("device", f"{label}: on {returned.device}, expected on {device} (the device of the inputs)")
     return None
 
 
@@ -99,6 +63,20 @@ def _same_device(got: str, wanted: str) -> bool:
     """``cuda:0`` is on ``cuda``; ``cuda:1`` is not on ``cuda:0``."""
     a, b = torch.device(got), torch.device(wanted)
     return a.type == b.type and (b.index is None or a.index == b.index)
+
+
+def _behaviour_problems(outcome: Outcome, may_modify) -> tuple[list[Problem], set[str]]:
+    """What every call is checked for, whatever it returned: inputs left alone, the declared kernel ran."""
+    problems, ran = [], {"mutation"}
+    if outcome.mutated and not set(outcome.mutated) <= set(may_modify):
+        modified = sorted(set(outcome.mutated) - set(may_modify))
+        problems.append(Problem("mutation", f"the call modified its input(s) {modified} in place (SHARED-8)"))
+    if outcome.kernel_ran is not None:
+        ran.add("kernel")
+    if outcome.kernel_ran is False:
+        message = "the backend's kernel-call counter did not move: it fell back to another implementation"
+        problems.append(Problem("kernel", message))
+    return problems, ran
 
 
 def judge(
@@ -112,37 +90,28 @@ def judge(
 ) -> tuple[list[Problem], set[str]]:
     """Every way ``outcome`` misses ``expectation`` (empty when it conforms), and the kinds of check that ran.
 
-    ``conventions``: where the expectation is ``acceptable`` and the spec gives a value, also
-    accept that value in the ``snntorch-1.0`` profile's conventions (shape ``[1]`` for ``[]``
-    per LB-3, float32 per LB-2).
+    ``spec`` is the case's ``spec`` expectation: an ``acceptable`` expectation (snnTorch raises there)
+    accepts an error or the spec's value. ``conventions``: also accept the spec's value in the
+    ``snntorch-1.0`` profile's conventions (shape ``[1]`` for ``[]`` per LB-3, float32 per LB-2).
     """
-    problems, ran = [], {"mutation"}
-    allowed = set(expectation.get("may_modify", ()))
-    if outcome.mutated and not set(outcome.mutated) <= allowed:
-        modified = sorted(set(outcome.mutated) - allowed)
-        problems.append(Problem("mutation", f"the call modified its input(s) {modified} in place (SHARED-8)"))
-    if outcome.kernel_ran is not None:
-        ran.add("kernel")
-    if outcome.kernel_ran is False:
-        message = "the backend's kernel-call counter did not move: it fell back to another implementation"
-        problems.append(Problem("kernel", message))
+    problems, ran = _behaviour_problems(outcome, expectation.get("may_modify", ()))
     kind = expectation["result"]
     if isinstance(outcome.error, CallFailedError):  # a crash, exit or hang is never an acceptable outcome
-        return [*problems, Problem("error" if kind == "invalid" else "value", f"the call failed: {outcome.error}")], ran
+        failed = "error" if kind == "invalid" else "accepts"
+        return [*problems, Problem(failed, f"the call failed: {outcome.error}")], ran | {failed}
     if kind == "invalid" or (kind == "acceptable" and outcome.result is not None and _spec_rejects(spec)):
         ran.add("error")
         return problems + _error_problems(outcome, spec if kind == "acceptable" else expectation), ran
     if outcome.error is not None:
+        ran.add("accepts")
         if kind == "acceptable":
-            ran.add("error")
             return problems, ran
-        ran.add("value")
-        message = f"raised {_error_name(outcome.error)}: {outcome.error}\n{outcome.trace}"
-        return [*problems, Problem("value", message)], ran
+        message = f"raised {_error_name(outcome.error)}: {outcome.error}\n{outcome.trace}".rstrip()
+        return [*problems, Problem("accepts", message)], ran
     if kind == "acceptable":  # a value is acceptable only if it is the spec's
         expectation = spec
     value_problems, value_ran = _value_problems(outcome, expectation, differentiated, tolerance, device, conventions)
-    return problems + value_problems, ran | value_ran
+    return problems + value_problems, ran | value_ran | {"accepts"}
 
 
 def _spec_rejects(spec: dict | None) -> bool:
@@ -168,14 +137,11 @@ def _value_problems(
     outcome: Outcome, expectation: dict, differentiated: str, tolerance, device, conventions: bool
 ) -> tuple[list[Problem], set[str]]:
     result = outcome.result
+    ran = {"value", "dtype", "shape"} | ({"device"} if device is not None and "value" in outcome.returned else set())
     form = returned_problem("value", outcome.returned.get("value"), device)
-    if form or result.value is None:
-        return [Problem("value", form or "value: the backend returned no tensor")], {"value"}
+    if form or result is None or result.value is None:
+        return [form or Problem("value", "value: the backend returned no tensor")], ran
     problems = []
-    if device is not None and outcome.returned.get("value") is not None:
-        ran = {"value", "dtype", "shape", "device"}
-    else:
-        ran = {"value", "dtype", "shape"}
     value_problem = _compare_value(result.value, expectation["value"], tolerance, conventions)
     if value_problem:
         problems.append(value_problem)
@@ -184,24 +150,22 @@ def _value_problems(
         return problems, ran
     ran.add("gradient")
     label = f"gradient wrt {differentiated}"
-    form = returned_problem(label, outcome.returned.get("grad"), device)
-    problem = form or compare_tensor(label, result.grad, grad[differentiated], tolerance)
-    if problem:
-        problems.append(Problem("gradient", problem))
+    form = returned_problem(label, outcome.returned.get("grad"), device, kind="gradient")
+    problem = form or difference(label, result.grad, grad[differentiated], tolerance)
+    if problem:  # the gradient's dtype and shape are the gradient's, not the value's
+        problems.append(problem if problem.kind == "device" else Problem("gradient", problem.message))
     return problems, ran
 
 
 def _compare_value(got, expected: dict, tolerance, conventions: bool) -> Problem | None:
-    problem = compare_tensor("value", got, expected, tolerance)
-    if problem is None:
-        return None
-    if conventions:
-        for variant in _legacy_conventions(expected):
-            same_dtype = variant["dtype"] == expected["dtype"]
-            if compare_tensor("value", got, variant, tolerance if same_dtype else None) is None:
-                return None
-    kind = "dtype" if problem.startswith("value: dtype") else "shape" if problem.startswith("value: shape") else "value"
-    return Problem(kind, problem)
+    problem = difference("value", got, expected, tolerance)
+    if problem is None or not conventions:
+        return problem
+    for variant in _legacy_conventions(expected):
+        same_dtype = variant["dtype"] == expected["dtype"]
+        if difference("value", got, variant, tolerance if same_dtype else None) is None:
+            return None
+    return problem
 
 
 def _legacy_conventions(expected: dict) -> list[dict]:
@@ -209,3 +173,122 @@ def _legacy_conventions(expected: dict) -> list[dict]:
     shapes = [expected["shape"]] + ([[1]] if expected["shape"] == [] else [])
     dtypes = [expected["dtype"]] + (["float32"] if expected["dtype"] != "float32" else [])
     return [{**expected, "shape": shape, "dtype": dtype} for shape in shapes for dtype in dtypes][1:]
+
+
+# ---------------------------------------------------------------------------------------------------------------------
+# A whole case: call checks, clause statuses and legacy attribution
+
+
+@dataclass
+class Verdict:
+    """How one case went: ``pass``, ``fail``, or ``legacy`` (an expected failure explained by LB ids)."""
+
+    problems: list[Problem]
+    checked: dict[str, str]  # kind of check -> pass | fail
+    clause_checks: dict[str, frozenset]  # clause -> the kinds of check that verify it on this case
+    legacy: list[str] = field(default_factory=list)  # LB ids, when the verdict is legacy
+    expects_error: bool = False
+
+    @property
+    def status(self) -> str:
+        if not self.problems:
+            return "pass"
+        return "legacy" if self.legacy else "fail"
+
+    def clause_statuses(self) -> dict[str, str]:
+        return attribution.clause_statuses(self.checked, self.clause_checks)
+
+    def failed_clauses(self) -> list[str]:
+        """The clauses this verdict blames (empty when the failure is unattributed)."""
+        return sorted(c for c, s in self.clause_statuses().items() if s == "fail")
+
+    def unattributed(self) -> list[str]:
+        return attribution.unattributed(self.checked, self.clause_checks)
+
+    def record(self) -> dict:
+        """What the report needs, as plain data."""
+        return {
+            "checked": dict(self.checked),
+            "clause_checks": {c: sorted(k) for c, k in self.clause_checks.items()},
+            "unattributed": self.unattributed(),
+        }
+
+
+def verdict(
+    outcome: Outcome,
+    op: str,
+    params: Mapping,
+    inputs: Mapping,
+    case: Mapping,
+    profile: str,
+    device: str | None,
+    legacy_is_expected: bool,
+    named_clauses: tuple[str, ...] = (),
+    wanted_gradient: bool = False,
+) -> Verdict:
+    """Judge ``outcome`` against ``case`` (a vector case: ``expected``, ``legacy``, ``tolerance``) under ``profile``.
+
+    ``params`` and ``inputs`` are the case's decoded parameters and inputs; they decide which clauses
+    each check verifies (:func:`conformance.attribution.clause_checks`), together with the clauses the
+    case names (``named_clauses``). Under ``spec``, when ``legacy_is_expected``, a failure that matches
+    snnTorch 1.0.0's expectation of a case with LB ids is a legacy verdict.
+    """
+    from .ops import OPS
+
+    expected, tolerance = case["expected"], case.get("tolerance")
+    expectation = expectation_for(expected, profile)
+    spec = expectation_for(expected, "spec")
+    differentiated = OPS[op].differentiable
+    problems, ran = judge(
+        outcome, expectation, differentiated, tolerance, spec, device, conventions=profile == "snntorch-1.0"
+    )
+    invalid = expectation["result"] == "invalid"
+    returned_value = outcome.error is None and outcome.result is not None
+    if wanted_gradient and returned_value and not invalid and outcome.result.grad is None:
+        problems.append(Problem("gradient", "no gradient returned, though the backend declares the op differentiable"))
+        ran.add("gradient")
+    if any(p.kind == "value" for p in problems):  # a wrong value's gradient is wrong too: the value's fault
+        problems = [Problem("value", p.message) if p.kind == "gradient" else p for p in problems]
+    lb_ids = list(case.get("legacy", ()))
+    checks = attribution.merged(
+        attribution.clause_checks(op, params, inputs, invalid),
+        attribution.listed_checks(named_clauses, invalid),
+        attribution.legacy_checks(lb_ids) if profile == "snntorch-1.0" else {},
+    )
+    result = Verdict(problems, attribution.checked_from(problems, ran), checks, expects_error=invalid)
+    if problems and legacy_is_expected and lb_ids:
+        legacy = expectation_for(expected, "snntorch-1.0")
+        if legacy is not None and not judge(outcome, legacy, differentiated, tolerance, spec, device)[0]:
+            result.legacy = sorted(lb_ids, key=lambda c: int(c[3:]))
+    return result
+
+
+def judge_call(outcome: Outcome, device: str | None) -> tuple[list[Problem], set[str], torch.Tensor | None]:
+    """A call in a metamorphic relation: it returned a plain tensor on ``device`` and left its inputs alone.
+
+    Returns the problems, the kinds of check that ran and the value (``None`` when there is none).
+    """
+    problems, ran = _behaviour_problems(outcome, ())
+    if outcome.error is not None:
+        message = (
+            f"the call failed: {outcome.error}"
+            if isinstance(outcome.error, CallFailedError)
+            else (f"raised {_error_name(outcome.error)}: {outcome.error}\n{outcome.trace}".rstrip())
+        )
+        return [*problems, Problem("accepts", message)], ran | {"accepts"}, None
+    ran |= {"accepts", "value"} | ({"device"} if device is not None else set())
+    for slot in ("value", "grad"):
+        problem = returned_problem(slot, outcome.returned.get(slot), device)
+        if problem:
+            return [*problems, problem], ran, None
+    value = outcome.result.value if outcome.result is not None else None
+    if value is None:
+        return [*problems, Problem("value", "value: the backend returned no tensor")], ran, None
+    return problems, ran, value
+
+
+def judge_relation(label: str, got: torch.Tensor, want: torch.Tensor | dict, tolerance: dict | None = None):
+    """A metamorphic relation: ``got`` (the backend's) against ``want`` (from its other calls)."""
+    if isinstance(want, dict):
+        want = decode(want)
+    return difference(label, got.detach().cpu(), want.detach().cpu(), tolerance)

@@ -14,24 +14,16 @@ from pathlib import Path
 import pytest
 
 from . import golden, options
-from .context import Context, TestState, device_unavailable
+from .context import CONTEXT_KEY, Context, TestState, device_unavailable
 from .expectations import ExpectationsError, load_expectations
-from .golden.vocabulary import PROFILES
 from .progress import Progress, ProgressPlugin
-from .report import (
-    CHECKS_KEY,
-    COUNTEREXAMPLE_KEY,
-    DECLINED_KEY,
-    LEGACY_KEY,
-    META_KEY,
-    RERUN_KEY,
-    ClauseReport,
-)
+from .records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RERUN_KEY
+from .report import ClauseReport
 from .resolve import BackendError, resolve
 from .sandbox import InProcessBackend, SandboxedBackend, SandboxStartError
 from .suite.vectors import VectorsError, check_extra_vectors, load_vectors
+from .vocabulary import PROFILES
 
-CONTEXT_KEY = pytest.StashKey[Context]()
 REPORT_KEY = pytest.StashKey[ClauseReport]()
 
 
@@ -176,7 +168,8 @@ def _start_backend(name: str, context: Context):
 def pytest_runtest_setup(item: pytest.Item) -> None:
     context = item.config.stash.get(CONTEXT_KEY, None)
     if context is not None:
-        context.current = TestState(item)
+        marker = item.get_closest_marker("clause")
+        context.current = TestState(item, named=tuple(marker.args) if marker else ())
 
 
 @pytest.hookimpl(wrapper=True)
@@ -189,8 +182,10 @@ def pytest_runtest_call(item: pytest.Item):
         state = context.current if context is not None else None
         if state is not None and state.declined:
             item.user_properties.append((DECLINED_KEY, dict(state.declined)))
-        if state is not None and state.checked and CHECKS_KEY not in dict(item.user_properties):
-            item.user_properties.append((CHECKS_KEY, {"checked": dict(state.checked), "expects_error": False}))
+        if state is not None and state.record() is not None:
+            item.user_properties.append((CHECKS_KEY, state.record()))
+        if state is not None and state.legacy:
+            item.user_properties.append((LEGACY_KEY, sorted(state.legacy)))
 
 
 @pytest.hookimpl(tryfirst=True)
@@ -227,17 +222,10 @@ class _ReportCollector:
         self.clause_report.add(report)
 
 
-def context_of(config: pytest.Config) -> Context:
-    context = config.stash.get(CONTEXT_KEY, None)
-    if context is None:
-        raise pytest.UsageError("the conformance suite needs a backend: give --backend NAME (or set SNNLOSS_BACKEND)")
-    return context
-
-
 @pytest.fixture(scope="session")
 def conformance(request: pytest.FixtureRequest) -> Context:
     """The run's settings: backend, profile, devices, dtypes, time limit."""
-    return context_of(request.config)
+    return Context.of(request.config)
 
 
 def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -304,7 +292,7 @@ def pytest_report_header(config: pytest.Config) -> list[str] | None:
     return [
         f"snnloss-conformance: backend {context.backend.describe()} ({context.backend_name}), "
         f"profile {context.profile} ({context.profile_reason}), devices {', '.join(context.devices)}, "
-        f"properties against the {context.property_profile} reference, isolation {context.isolation}"
+        f"isolation {context.isolation}"
     ]
 
 
@@ -400,21 +388,3 @@ def _find(error: BaseException, kind: type):
         if found is not None:
             return found
     return None
-
-
-def record_legacy(request_or_item, legacy: list[str]) -> None:
-    """Attribute an expected failure to legacy behaviours (called just before ``pytest.xfail``)."""
-    _item(request_or_item).user_properties.append((LEGACY_KEY, sorted(legacy)))
-
-
-def record_checks(request_or_item, checked: dict[str, str], expects_error: bool = False) -> None:
-    """The kinds of check this test ran and their outcomes; the report credits each clause by its kind."""
-    _item(request_or_item).user_properties.append((CHECKS_KEY, {"checked": checked, "expects_error": expects_error}))
-
-
-def record_decline(request_or_item, reason: str) -> None:
-    _item(request_or_item).user_properties.append((DECLINED_KEY, {reason: 1}))
-
-
-def _item(request_or_item) -> pytest.Item:
-    return getattr(request_or_item, "node", request_or_item)

@@ -10,18 +10,13 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
-from .checks import statuses
+from .attribution import UNATTRIBUTED
 from .files import write_atomic
 from .progress import ALL_OPS
+from .records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RERUN_KEY
 
 STATUSES = ("fail", "xfail", "pass", "skip", "not-run")
-META_KEY = "snnloss_conformance"
-LEGACY_KEY = "snnloss_legacy_xfail"
-CHECKS_KEY = "snnloss_checks"
-COUNTEREXAMPLE_KEY = "snnloss_counterexample"
-RERUN_KEY = "snnloss_rerun"
 MESSAGE_LINES = 60
-DECLINED_KEY = "snnloss_declined"
 
 
 def _outcome(report) -> str:
@@ -43,10 +38,9 @@ def _trimmed(text: str) -> str:
     return "\n".join([f"... ({len(lines) - MESSAGE_LINES} earlier lines left out)", *lines[-MESSAGE_LINES:]])
 
 
-def _consistent(checks: dict, outcome: str) -> bool:
-    """Whether the recorded checks explain the outcome (a failed test must have a failed check)."""
-    failed = any(status == "fail" for status in checks["checked"].values())
-    return failed == (outcome == "fail")
+def _summary(message: str) -> str:
+    error_lines = [line[1:].strip() for line in message.splitlines() if line.startswith("E ")]
+    return (error_lines or message.strip().splitlines()[-1:] or [""])[0][:300]
 
 
 class ClauseReport:
@@ -59,6 +53,7 @@ class ClauseReport:
         self.declined: dict[str, Counter] = defaultdict(Counter)  # per op: reason -> declined draws or cases
         self.failures: list[dict] = []  # every failed test: where, which clauses, why, and how to rerun it
         self.legacy_items: list[dict] = []  # every expected failure explained by legacy behaviours
+        self.unattributed: list[dict] = []  # failed tests that no clause explains, and why
         self.tests_seen = 0  # conformance tests that reported an outcome
         self.tests_ran = 0  # ... of which passed, failed or xfailed (not skipped, declined or not run)
 
@@ -76,42 +71,50 @@ class ClauseReport:
         clauses, legacy = list(meta.get("clauses", ())), list(meta.get("legacy", ()))
         self.known.update(clauses, legacy)
         self._count_op(meta.get("op") or ALL_OPS, outcome, props)
-        checks = props.get(CHECKS_KEY)
-        self._remember(report, meta, outcome, props, clauses)
-        if LEGACY_KEY in props:  # the item shows a legacy behaviour: only its LB ids are judged
-            targets = [(c, "xfail") for c in props[LEGACY_KEY]]
-            self.known.update(props[LEGACY_KEY])
-            for clause in clauses:
-                self.counts[clause]["covered by LB"] += 1
-        elif checks is not None and outcome in ("pass", "fail") and _consistent(checks, outcome):
-            expects_error = checks.get("expects_error", False)
-            per_clause = statuses(checks["checked"], clauses, expects_error)
-            if self.profile == "snntorch-1.0":
-                per_clause.update(statuses(checks["checked"], legacy, expects_error))
-            targets = list(per_clause.items()) + [
-                (c, "pass") for c in legacy if c not in per_clause and outcome == "pass"
-            ]
-        elif outcome == "pass":
-            targets = [(c, "pass") for c in clauses + legacy]
-        else:
-            targets = [(c, outcome) for c in clauses]
+        targets, why_unattributed = self._targets(outcome, props, clauses)
+        self._remember(report, meta, outcome, props, [c for c, status in targets if status == "fail"])
+        if why_unattributed:
+            targets.append((UNATTRIBUTED, "fail"))
+            self.unattributed.append({"test": report.nodeid, "why": why_unattributed})
         for clause, status in targets:
+            self.known.add(clause)
             self.counts[clause][status] += 1
             self.cells[(clause, meta.get("device", "-"), meta.get("dtype") or "-")][status] += 1
 
-    def _remember(self, report, meta: dict, outcome: str, props: dict, clauses: list[str]) -> None:
+    def _targets(self, outcome: str, props: dict, clauses: list[str]) -> tuple[list[tuple[str, str]], str | None]:
+        """Each clause's status in this test, and why a failure is unattributed (``None`` if a clause explains it).
+
+        A test's verdicts say which clauses their checks verified (:mod:`conformance.attribution`); a test
+        that failed without a failing clause, or outside the judge, is unattributed.
+        """
+        checks = props.get(CHECKS_KEY)
+        if LEGACY_KEY in props:  # the item shows a legacy behaviour: only its LB ids are judged
+            for clause in clauses:
+                self.counts[clause]["covered by LB"] += 1
+            return [(c, "xfail") for c in props[LEGACY_KEY]], None
+        if outcome not in ("pass", "fail"):
+            return [(c, outcome) for c in clauses], None
+        if checks is None:
+            if outcome == "fail":
+                return [], "the test failed outside the judge (a harness or test error): see its message"
+            return [(c, "pass") for c in clauses], None
+        targets = list(checks["clauses"].items())
+        if outcome == "pass":
+            return [(c, "skip" if s == "fail" else s) for c, s in targets], None
+        if not checks.get("failed"):
+            return targets, "the test failed outside the judge after its checks passed: see its message"
+        if not any(status == "fail" for _, status in targets):
+            kinds = ", ".join(checks.get("unattributed") or ["unknown"])
+            return targets, f"failed check(s) that verify no clause of this case: {kinds}"
+        return targets, None
+
+    def _remember(self, report, meta: dict, outcome: str, props: dict, failed_clauses: list[str]) -> None:
         if LEGACY_KEY in props:
             self.legacy_items.append({"test": report.nodeid, "ids": list(props[LEGACY_KEY])})
         if outcome != "fail":
             return
-        checks = props.get(CHECKS_KEY)
-        if checks is not None and _consistent(checks, "fail"):
-            judged = clauses + (list(meta.get("legacy", ())) if self.profile == "snntorch-1.0" else [])
-            per_clause = statuses(checks["checked"], judged, checks.get("expects_error", False))
-            clauses = [c for c, status in per_clause.items() if status == "fail"]
         counterexample = props.get(COUNTEREXAMPLE_KEY) or {}
         message = getattr(report, "longreprtext", "") or str(report.longrepr)
-        error_lines = [line[1:].strip() for line in message.splitlines() if line.startswith("E ")]
         self.failures.append(
             {
                 "test": report.nodeid,
@@ -119,9 +122,9 @@ class ClauseReport:
                 "case": meta.get("case"),
                 "device": meta.get("device") or "-",
                 "dtype": meta.get("dtype") or "-",
-                "clauses": clauses,
+                "clauses": sorted(failed_clauses) or [UNATTRIBUTED],
                 "message": _trimmed(message),
-                "summary": (error_lines or message.strip().splitlines()[-1:] or [""])[0][:300],
+                "summary": _summary(message),
                 "counterexample": counterexample.get("text"),
                 "counterexample_path": counterexample.get("path"),
                 "rerun": props.get(RERUN_KEY),
@@ -178,6 +181,7 @@ class ClauseReport:
             "summary": dict(self.totals()),
             "failures": self.failures,
             "legacy_attributions": self.legacy_items,
+            "unattributed": self.unattributed,
             "ops": {
                 op: {**self.ops[op], "declined_reasons": dict(self.declined.get(op, {}))} for op in sorted(self.ops)
             },
@@ -191,6 +195,8 @@ class ClauseReport:
         for clause, status, counter in self.rows():
             detail = ", ".join(f"{counter[s]} {s}" for s in (*STATUSES, "covered by LB") if counter.get(s))
             lines.append(f"{clause:14s} {status:8s} ({detail or 'no test'})")
+        for entry in self.unattributed[:10]:
+            lines.append(f"  {UNATTRIBUTED}: {entry['test']}: {entry['why']}")
         totals = self.totals()
         lines.append("clauses: " + ", ".join(f"{totals.get(s, 0)} {s}" for s in STATUSES))
         return lines

@@ -21,7 +21,7 @@ from pathlib import Path
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .files import write_atomic
-from .golden.vocabulary import PROFILES
+from .vocabulary import PROFILES
 
 
 def _slug(text: str) -> str:

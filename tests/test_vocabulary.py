@@ -1,6 +1,6 @@
 """One vocabulary: every copy of profiles, ops, record names, flags, dtypes and built-in backends agrees.
 
-Python code imports these from one place (``conformance.golden.vocabulary``, ``conformance.ops``,
+Python code imports these from one place (``conformance.vocabulary``, ``conformance.ops``,
 ``conformance.tensors``, ``conformance.backends``); the copies a Python import cannot reach (the JSON
 schema, ``pyproject.toml``, the reference modules' own declarations and signatures) are compared here.
 """
@@ -17,7 +17,7 @@ import reference
 import reference.compat
 from conformance.backends import BUILT_IN
 from conformance.context import PROFILE_REFERENCES
-from conformance.golden.vocabulary import ERROR_STAGES, FLAGS, PROFILES
+from conformance.vocabulary import ERROR_STAGES, FLAGS, PROFILES
 from conformance.ops import LOSSES, OPS
 from conformance.resolve import ENTRY_POINT_GROUP
 from conformance.tensors import DTYPES

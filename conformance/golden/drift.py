@@ -11,13 +11,12 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import torch
-
+from ..compare import difference, largest_error, tolerance_for
 from ..tensors import decode
+from ..vocabulary import PROFILES
 from . import cases as golden_cases
 from .generate import VECTOR_DIR, build
-from .load import VectorFileError, iter_cases, load, resolve
-from .vocabulary import DEFAULT_TOLERANCE, PROFILES
+from .load import VectorFileError, expectation_for, iter_cases, load
 
 METADATA = ("comment", "clauses", "legacy", "flags")
 
@@ -33,13 +32,13 @@ class Change:
 
 
 def _tensor_difference(label: str, old: dict, new: dict, tolerance: dict | None) -> str | None:
-    if old["dtype"] != new["dtype"] or old["shape"] != new["shape"]:
-        return f"{label}: {old['dtype']}{old['shape']} became {new['dtype']}{new['shape']}"
-    a, b = decode(old).double(), decode(new).double()
-    tol = tolerance or DEFAULT_TOLERANCE.get(old["dtype"], {"rtol": 0.0, "atol": 0.0})
-    if torch.allclose(a, b, rtol=tol["rtol"], atol=tol["atol"], equal_nan=True):
+    problem = difference(label, decode(new), decode(old), tolerance)
+    if problem is None:
         return None
-    worst = (a - b).abs().nan_to_num(nan=float("inf")).max().item() if a.numel() else 0.0
+    if problem.kind != "value":
+        return f"{label}: {old['dtype']}{old['shape']} became {new['dtype']}{new['shape']}"
+    worst = largest_error(decode(new), decode(old))
+    tol = tolerance_for(old["dtype"], tolerance)
     return f"{label}: changed by up to {worst:.3g} (rtol {tol['rtol']}, atol {tol['atol']})"
 
 
@@ -102,7 +101,7 @@ def _case_changes(file: str, committed: dict, fresh: dict) -> list[Change]:
             reasons.append(f"tolerance {a.get('tolerance')!r} became {tolerance!r}")
         for profile in PROFILES:
             reasons += _outcome_differences(
-                profile, resolve(a["expected"], profile), resolve(b["expected"], profile), tolerance
+                profile, expectation_for(a["expected"], profile), expectation_for(b["expected"], profile), tolerance
             )
         changes += [Change(file, identifier, reason) for reason in reasons]
     return changes

@@ -120,7 +120,7 @@ def iter_cases(document: dict) -> Iterator[tuple[dict, dict]]:
             yield group.get("params", {}), case
 
 
-def resolve(expected: dict, profile: str) -> dict | None:
+def expectation_for(expected: dict, profile: str) -> dict | None:
     """The expectation of ``profile``, following ``same_as``; ``None`` if the case has none for it."""
     outcome = expected.get(profile)
     if outcome is not None and "same_as" in outcome:

@@ -12,28 +12,13 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ..backend import Result
 from ..context import Context
 from ..ops import ESTIMATORS, LOSSES
-from ..sandbox import BackendRaisedError, CallFailedError
 from . import strategies as S
-from .helpers import (
-    assert_close,
-    call,
-    close_problem,
-    cotangent_like,
-    fail,
-    legacy_explanation,
-    mark,
-    problem_kind,
-    reference_result,
-    run,
-    verified,
-    xfail_legacy,
-)
+from .helpers import check_against_reference, check_relation, run
 from .strategies import MAIN_CLAUSES
 
-ALL_OPS = (*LOSSES, *ESTIMATORS)
+EVERY_OP = (*LOSSES, *ESTIMATORS)
 
 
 def ops_param(ops, *extra: str):
@@ -42,9 +27,7 @@ def ops_param(ops, *extra: str):
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "device" in metafunc.fixturenames and "vector" not in metafunc.fixturenames:
-        from ..plugin import context_of
-
-        devices = context_of(metafunc.config).devices
+        devices = Context.of(metafunc.config).devices
         if metafunc.function.__name__ == "test_cpu_matches_cuda":  # always listed, so a missing GPU shows as not run
             devices = [d for d in devices if d.startswith("cuda")] or ["cuda"]
         metafunc.parametrize("device", devices)
@@ -61,44 +44,6 @@ def _skip_unsupported(conformance: Context, op: str, device: str, dtype: str | N
         pytest.skip(f"declined: {backend.name} does not support {dtype} records")
 
 
-def _compare_with_reference(conformance: Context, op: str, params: dict, inputs: dict, device: str, test: str) -> None:
-    ref, cotangent = reference_result(conformance, op, params, inputs, None), None
-    if not isinstance(ref, Exception):
-        cotangent = cotangent_like(ref.value) if op in conformance.backend.differentiable_ops else None
-        ref = reference_result(conformance, op, params, inputs, cotangent)
-    if isinstance(ref, Exception):  # the reference rejects the input, in its forward or its backward (LB-18)
-        outcome = call(conformance, op, params, inputs, device, cotangent)
-        if outcome.error is None:
-            problem = f"the reference raises {type(ref).__name__}: {ref}; the backend returns a value"
-            fail(conformance, op, params, inputs, problem, test, "error")
-        if isinstance(outcome.error, CallFailedError):
-            fail(conformance, op, params, inputs, f"the call failed: {outcome.error}", test, "error")
-        mark(conformance, "error")
-        return  # both reject the input
-    outcome = call(conformance, op, params, inputs, device, cotangent)
-    if isinstance(outcome.error, BackendRaisedError):
-        explained = legacy_explanation(conformance, op, params, inputs, cotangent, outcome.error)
-        if explained:
-            xfail_legacy(conformance, explained)
-    got = verified(conformance, op, params, inputs, device, test, outcome)
-    problems = [(problem_kind(p), p) for p in [close_problem("value", got.value, ref.value)] if p]
-    if cotangent is not None and ref.grad is not None:
-        if got.grad is None:
-            problems.append(("gradient", "no gradient returned"))
-        else:
-            problem = close_problem("gradient", got.grad, ref.grad)
-            problems += [("gradient", problem)] if problem else []
-    if problems:
-        explained = legacy_explanation(conformance, op, params, inputs, cotangent, got)
-        if explained:
-            xfail_legacy(conformance, explained)
-        for kind, _ in problems:
-            mark(conformance, kind, "fail")
-        fail(conformance, op, params, inputs, "\n".join(p for _, p in problems), test, problems[0][0])
-    for kind in ("value", "dtype", "shape", *(["gradient"] if cotangent is not None and ref.grad is not None else [])):
-        mark(conformance, kind)
-
-
 def _plain_case(op: str):
     """A case without class weights or population codes (where legacy behaviours live)."""
     if op in LOSSES:
@@ -107,14 +52,14 @@ def _plain_case(op: str):
 
 
 @pytest.mark.parametrize(
-    "op", [pytest.param(op, marks=pytest.mark.clause(*MAIN_CLAUSES[op], "SHARED-8"), id=op) for op in ALL_OPS]
+    "op", [pytest.param(op, marks=pytest.mark.clause(*MAIN_CLAUSES[op], "SHARED-8"), id=op) for op in EVERY_OP]
 )
 @given(data=st.data())
 def test_matches_reference(conformance: Context, op: str, device: str, data) -> None:
     """Differential: value and (surrogate) gradient equal the reference's; inputs are never modified."""
     _skip_unsupported(conformance, op, device)
     params, inputs = data.draw(S.any_case(op), label="case")
-    _compare_with_reference(conformance, op, params, inputs, device, "test_matches_reference")
+    check_against_reference(conformance, op, params, inputs, device, "test_matches_reference")
 
 
 ODD_AND_LARGE = [(1, 1, 1), (3, 5, 7), (61, 3, 33), (257, 17, 9)]
@@ -133,7 +78,7 @@ BOUNDARIES = {"T1": (1, 3, 4), "B0": (3, 0, 4), "N1": (3, 2, 1), "B1": (4, 1, 3)
 
 
 @pytest.mark.parametrize("boundary", sorted(BOUNDARIES))
-@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-11"))
+@pytest.mark.parametrize("op", ops_param(EVERY_OP, "SHARED-11"))
 def test_boundaries(conformance: Context, op: str, device: str, boundary: str) -> None:
     """Every op at its edges: one time step, an empty batch, one neuron, one sample (and F = 1 for multi_spike)."""
     _skip_unsupported(conformance, op, device)
@@ -153,7 +98,7 @@ def test_boundaries(conformance: Context, op: str, device: str, boundary: str) -
         }.get(op, {})
         targets = torch.randint(0, N, (B,), generator=generator)
         inputs = {S.RECORD_NAME[op]: record, "targets": targets}
-    _compare_with_reference(conformance, op, params, inputs, device, "test_boundaries")
+    check_against_reference(conformance, op, params, inputs, device, "test_boundaries")
 
 
 @pytest.mark.parametrize("length", LONG_RECORDS, ids=lambda p: f"T{p[0]}-{str(p[1]).removeprefix('torch.')}")
@@ -179,11 +124,11 @@ def test_long_records(conformance: Context, op: str, device: str, length) -> Non
     else:
         params = {"on_target": T - 5, "off_target": 7} if op in ("mse_temporal_loss", "spike_time") else {}
         inputs = {S.RECORD_NAME[op]: spikes, "targets": targets}
-    _compare_with_reference(conformance, op, params, inputs, device, "test_long_records")
+    check_against_reference(conformance, op, params, inputs, device, "test_long_records")
 
 
 @pytest.mark.parametrize("shape", ODD_AND_LARGE, ids=lambda s: "x".join(map(str, s)))
-@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-1"))
+@pytest.mark.parametrize("op", ops_param(EVERY_OP, "SHARED-1"))
 def test_odd_and_large_shapes(conformance: Context, op: str, device: str, shape) -> None:
     """Differential on shapes that are not multiples of any tile size (kernel tiling bugs)."""
     _skip_unsupported(conformance, op, device)
@@ -202,7 +147,7 @@ def test_odd_and_large_shapes(conformance: Context, op: str, device: str, shape)
         record = torch.randint(-64, 65, (T, B, N), generator=generator) / 16 if op in S.MEMBRANE_OPS else spikes
         params = {"on_target": 0, "off_target": T - 1} if op in ("mse_temporal_loss", "spike_time") else {}
         inputs = {S.RECORD_NAME[op]: record, "targets": torch.randint(0, N, (B,), generator=generator)}
-    _compare_with_reference(conformance, op, params, inputs, device, "test_odd_and_large_shapes")
+    check_against_reference(conformance, op, params, inputs, device, "test_odd_and_large_shapes")
 
 
 @pytest.mark.parametrize("op", ops_param(LOSSES, "SHARED-5"))
@@ -212,10 +157,10 @@ def test_reduction_consistency(conformance: Context, op: str, device: str, data)
     _skip_unsupported(conformance, op, device)
     params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, reductions=("none",), dtypes=False))
     test = "test_reduction_consistency"
-    per_item = run(conformance, op, params, inputs, device, test).value.double()
+    per_item = run(conformance, op, params, inputs, device, test).double()
     for reduction, expected in (("sum", per_item.sum()), ("mean", per_item.mean())):
-        got = run(conformance, op, {**params, "reduction": reduction}, inputs, device, test).value
-        assert_close(
+        got = run(conformance, op, {**params, "reduction": reduction}, inputs, device, test)
+        check_relation(
             conformance,
             op,
             {**params, "reduction": reduction},
@@ -240,7 +185,7 @@ def test_batch_splitting(conformance: Context, op: str, device: str, data) -> No
     batch = inputs["targets"].shape[0]
     split = data.draw(st.integers(1, batch - 1), label="split")
     test = "test_batch_splitting"
-    whole = run(conformance, op, params, inputs, device, test).value
+    whole = run(conformance, op, params, inputs, device, test)
     parts = [
         run(
             conformance,
@@ -249,10 +194,10 @@ def test_batch_splitting(conformance: Context, op: str, device: str, data) -> No
             {record_name: inputs[record_name][:, sl], "targets": inputs["targets"][sl]},
             device,
             test,
-        ).value
+        )
         for sl in (slice(0, split), slice(split, batch))
     ]
-    assert_close(
+    check_relation(
         conformance,
         op,
         params,
@@ -278,9 +223,9 @@ def test_time_permutation(conformance: Context, op: str, device: str, data) -> N
     steps = inputs[record_name].shape[0]
     order = torch.tensor(data.draw(st.permutations(range(steps)), label="order"))
     test = "test_time_permutation"
-    base = run(conformance, op, params, inputs, device, test).value
-    shuffled = run(conformance, op, params, {**inputs, record_name: inputs[record_name][order]}, device, test).value
-    assert_close(conformance, op, params, inputs, "permuted time", shuffled, base, test, {"rtol": 1e-5, "atol": 1e-6})
+    base = run(conformance, op, params, inputs, device, test)
+    shuffled = run(conformance, op, params, {**inputs, record_name: inputs[record_name][order]}, device, test)
+    check_relation(conformance, op, params, inputs, "permuted time", shuffled, base, test, {"rtol": 1e-5, "atol": 1e-6})
 
 
 def _first_spike_after_padding(conformance, device, data, where: str) -> None:
@@ -290,12 +235,12 @@ def _first_spike_after_padding(conformance, device, data, where: str) -> None:
     zeros = torch.zeros((pad, *spikes.shape[1:]))
     padded = torch.cat([spikes, zeros] if where == "end" else [zeros, spikes])
     test = f"test_{'appended_silent_steps' if where == 'end' else 'time_shift'}"
-    base = run(conformance, "first_spike", params, inputs, device, test).value.cpu()
-    moved = run(conformance, "first_spike", params, {"spk_rec": padded}, device, test).value.cpu()
+    base = run(conformance, "first_spike", params, inputs, device, test).cpu()
+    moved = run(conformance, "first_spike", params, {"spk_rec": padded}, device, test).cpu()
     fired = spikes.bool().any(0)
     last = spikes.shape[0] + pad - 1
     want = torch.where(fired, base + (pad if where == "start" else 0), torch.full_like(base, last))
-    assert_close(
+    check_relation(
         conformance,
         "first_spike",
         params,
@@ -338,9 +283,9 @@ def test_class_permutation(conformance: Context, op: str, device: str, data) -> 
     new_label = torch.argsort(order)
     renamed = {record_name: inputs[record_name][..., order], "targets": new_label[inputs["targets"]]}
     test = "test_class_permutation"
-    base = run(conformance, op, params, inputs, device, test).value
-    permuted = run(conformance, op, params, renamed, device, test).value
-    assert_close(
+    base = run(conformance, op, params, inputs, device, test)
+    permuted = run(conformance, op, params, renamed, device, test)
+    check_relation(
         conformance, op, params, renamed, "renamed classes", permuted, base, test, {"rtol": 1e-5, "atol": 1e-6}
     )
 
@@ -356,12 +301,12 @@ def test_population_code_equivalence(conformance: Context, device: str, data) ->
     pooled = inputs["spk_out"].unflatten(-1, (classes, -1)).sum(-1)
     plain = {k: v for k, v in params.items() if k not in ("population_code", "num_classes")}
     test = "test_population_code_equivalence"
-    a = run(conformance, op, params, inputs, device, test).value
-    b = run(conformance, op, plain, {**inputs, "spk_out": pooled}, device, test).value
-    assert_close(conformance, op, params, inputs, "pooled vs plain", a.float(), b.float(), test)
+    a = run(conformance, op, params, inputs, device, test)
+    b = run(conformance, op, plain, {**inputs, "spk_out": pooled}, device, test)
+    check_relation(conformance, op, params, inputs, "pooled vs plain", a.float(), b.float(), test)
 
 
-@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-6"))
+@pytest.mark.parametrize("op", ops_param(EVERY_OP, "SHARED-6"))
 @given(data=st.data())
 def test_float32_matches_float64(conformance: Context, op: str, device: str, data) -> None:
     """The float32 result is the float64 result to float32 accuracy."""
@@ -369,17 +314,11 @@ def test_float32_matches_float64(conformance: Context, op: str, device: str, dat
     params, inputs = data.draw(_plain_case(op))
     wide = {k: v.double() if v.is_floating_point() else v for k, v in inputs.items()}
     test = "test_float32_matches_float64"
-    narrow_value = run(conformance, op, params, inputs, device, test).value
-    wide_value = run(conformance, op, params, wide, device, test).value
-    for label, got, case in (("float32 result", narrow_value, inputs), ("float64 result", wide_value, wide)):
-        ref = reference_result(conformance, op, params, case, None)
-        if not isinstance(ref, Exception) and got.dtype != ref.value.dtype:
-            explained = legacy_explanation(conformance, op, params, case, None, Result(got))
-            if explained:
-                xfail_legacy(conformance, explained)
-            problem = f"{label}: dtype {str(got.dtype).removeprefix('torch.')}, expected {ref.value.dtype}"
-            fail(conformance, op, params, case, problem.replace("torch.", ""), test, "dtype")
-    assert_close(
+    for case in (inputs, wide):  # each judged against the reference: dtype, value and gradient
+        check_against_reference(conformance, op, params, case, device, test)
+    narrow_value = run(conformance, op, params, inputs, device, test)
+    wide_value = run(conformance, op, params, wide, device, test)
+    check_relation(
         conformance,
         op,
         params,
@@ -392,7 +331,7 @@ def test_float32_matches_float64(conformance: Context, op: str, device: str, dat
     )
 
 
-@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-1"))
+@pytest.mark.parametrize("op", ops_param(EVERY_OP, "SHARED-1"))
 @given(data=st.data())
 def test_non_contiguous_inputs(conformance: Context, op: str, device: str, data) -> None:
     """A non-contiguous record gives the same result as its contiguous copy."""
@@ -401,14 +340,14 @@ def test_non_contiguous_inputs(conformance: Context, op: str, device: str, data)
     name = next(iter(inputs))
     strided = inputs[name].transpose(0, -1).contiguous().transpose(0, -1)
     test = "test_non_contiguous_inputs"
-    base = run(conformance, op, params, inputs, device, test).value
-    other = run(conformance, op, params, {**inputs, name: strided}, device, test).value
-    assert_close(
+    base = run(conformance, op, params, inputs, device, test)
+    other = run(conformance, op, params, {**inputs, name: strided}, device, test)
+    check_relation(
         conformance, op, params, inputs, "non-contiguous input", other, base, test, {"rtol": 1e-6, "atol": 1e-6}
     )
 
 
-@pytest.mark.parametrize("op", ops_param(ALL_OPS, "SHARED-7"))
+@pytest.mark.parametrize("op", ops_param(EVERY_OP, "SHARED-7"))
 @given(data=st.data())
 def test_cpu_matches_cuda(conformance: Context, op: str, device: str, data) -> None:
     """The same call on CPU and on a CUDA device agrees to the dtype's tolerance."""
@@ -416,6 +355,6 @@ def test_cpu_matches_cuda(conformance: Context, op: str, device: str, data) -> N
     _skip_unsupported(conformance, op, "cpu")
     params, inputs = data.draw(_plain_case(op))
     test = "test_cpu_matches_cuda"
-    on_gpu = run(conformance, op, params, inputs, device, test).value
-    on_cpu = run(conformance, op, params, inputs, "cpu", test).value
-    assert_close(conformance, op, params, inputs, "CUDA vs CPU", on_gpu.cpu(), on_cpu, test)
+    on_gpu = run(conformance, op, params, inputs, device, test)
+    on_cpu = run(conformance, op, params, inputs, "cpu", test)
+    check_relation(conformance, op, params, inputs, "CUDA vs CPU", on_gpu.cpu(), on_cpu, test)

@@ -10,8 +10,8 @@ import pytest
 
 from conformance.clauses import registry
 from conformance.golden import drift, generate, validate
-from conformance.golden.load import iter_cases, load, resolve
-from conformance.golden.vocabulary import FLAGS
+from conformance.golden.load import expectation_for, iter_cases, load
+from conformance.vocabulary import FLAGS
 
 ROOT = Path(__file__).resolve().parents[2]
 VECTORS = ROOT / "vectors"
@@ -46,7 +46,7 @@ def test_every_clause_has_a_vector():
 
 def test_legacy_ids_are_named_exactly_where_the_profiles_differ():
     for _, _, case in all_cases():
-        spec, legacy = resolve(case["expected"], "spec"), resolve(case["expected"], "snntorch-1.0")
+        spec, legacy = expectation_for(case["expected"], "spec"), expectation_for(case["expected"], "snntorch-1.0")
         differ = generate.profiles_differ(spec, legacy, case.get("tolerance")) or "may_modify" in (legacy or {})
         errors_differ = "LB-17" in case["legacy"] and spec["result"] == "invalid" and legacy["result"] == "acceptable"
         assert bool(case["legacy"]) == (differ or errors_differ), case["id"]
