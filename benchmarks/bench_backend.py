@@ -31,7 +31,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench_losses import SIZES
+from sizes import SIZES
 
 from conformance.backend import Backend, InputInfo, TorchModuleBackend
 from conformance.ops import LOSSES

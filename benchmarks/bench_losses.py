@@ -25,14 +25,9 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import reference
+from sizes import SIZES
 
-SIZES = {
-    "small": (25, 32, 10),
-    "typical": (100, 128, 10),
-    "wide": (100, 128, 100),
-    "long": (1000, 64, 10),
-}
+import reference
 
 # (loss, size) -> minimum speed-up asked for; every other cell asks for >= 1 (never slower).
 TARGETS = {

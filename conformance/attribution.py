@@ -97,8 +97,10 @@ def _record(op: str, inputs: Mapping) -> torch.Tensor | None:
 
 
 def _gradient_clauses(op: str, params: Mapping) -> list[str]:
+    if op == "ce_max_membrane_loss":
+        return ["CE-MAX-2"]  # the gradient of the maximum: what ce_max_membrane_loss's backward states
     if op in RATE_AND_MEMBRANE:
-        return ["SHARED-13", *(["CE-MAX-2"] if op == "ce_max_membrane_loss" else [])]
+        return ["SHARED-13"]
     if op == "multi_spike" or (op == "spike_time" and params.get("multi_spike")):
         return ["ST-MULTI-2"]
     if op == "tolerance":

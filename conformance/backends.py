@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import reference
+import reference.compat
+
 from .backend import TorchModuleBackend
+
+PROFILE_REFERENCES = {module.PROFILE: module for module in (reference, reference.compat)}  # keyed by PROFILES
 
 
 def reference_backend() -> TorchModuleBackend:
     """The reference: :mod:`reference` under ``spec``, :mod:`reference.compat` under ``snntorch-1.0``."""
-    import reference
-
-    from .context import PROFILE_REFERENCES
-
     backend = TorchModuleBackend(name="reference", profile_modules=PROFILE_REFERENCES)
     backend.version = reference.SPEC_VERSION
     return backend

@@ -10,11 +10,6 @@ from dataclasses import dataclass, field
 import pytest
 import torch
 
-import reference
-import reference.compat
-
-PROFILE_REFERENCES = {module.PROFILE: module for module in (reference, reference.compat)}  # keyed by PROFILES
-
 
 @dataclass
 class TestState:

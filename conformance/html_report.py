@@ -6,10 +6,15 @@ styles are inline, so the file works offline and anywhere it is copied.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from .clauses import titles
-from .report import STATUSES, ClauseReport
+from .vocabulary import STATUSES
+
+if TYPE_CHECKING:
+    from .report import ClauseReport
 
 DEFAULT_SPEC_URL = "https://snnloss-conformance.invalid/spec"  # set --spec-url to where the built docs live
 

@@ -321,13 +321,14 @@ def _clause_summary(terminalreporter, config: pytest.Config) -> None:
             "no conformance test ran: every one was skipped or declined, so this run proves nothing (exit status 1)",
             red=True,
         )
-    written = clause_report.write(
-        header,
-        config.getoption("--report-json"),
-        config.getoption("--report-md"),
-        config.getoption("--report-html"),
-        config.getoption("--spec-url"),
-    )
+    written = clause_report.write(header, config.getoption("--report-json"), config.getoption("--report-md"))
+    html_path = config.getoption("--report-html")
+    if html_path:
+        from .files import write_atomic
+        from .html_report import DEFAULT_SPEC_URL, render
+
+        page = render(header, clause_report, config.getoption("--spec-url") or DEFAULT_SPEC_URL)
+        written.append(str(write_atomic(html_path, page)))
     for path in written:
         terminalreporter.write_line(f"report written: {path}")
 

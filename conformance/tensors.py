@@ -32,6 +32,8 @@ DTYPES = {
     "bool": torch.bool,
 }
 DTYPE_NAMES = {dtype: name for name, dtype in DTYPES.items()}
+RECORD_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)  # the record dtypes of the domain
+LABEL_DTYPES = (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8)  # every integer dtype SHARED-2 allows
 
 
 SHORT_FORMS = {torch.float16: np.float16, torch.float32: np.float32, torch.bfloat16: np.float32}

@@ -28,7 +28,11 @@ FLAGS = {
     "weighted": "non-uniform class weights",
 }
 
-PROFILES = ("spec", "snntorch-1.0")
+SPEC = "spec"
+SNNTORCH = "snntorch-1.0"
+PROFILES = (SPEC, SNNTORCH)
+REDUCTIONS = ("mean", "sum", "none")
+STATUSES = ("fail", "xfail", "pass", "skip", "not-run")  # a clause's status in a report, worst first
 RESULTS = ("valid", "invalid", "acceptable")
 ERROR_STAGES = ("construction", "call")  # when an expected error is raised
 

@@ -3,7 +3,7 @@
 Generated at every build, never written by hand (and kept out of git):
 
 * ``traceability/``: the clause → code → vectors → tests page and the reference's code by clause
-  (:mod:`conformance.traceability`);
+  (`tools/traceability.py`);
 * ``figures/``: the spec's figures, drawn from the reference (``figures.py``);
 * ``_generated/scoreboard/``: the scoreboard of a CI run (``tox -e scoreboard``, before ``tox -e docs``).
 
@@ -20,11 +20,12 @@ from pathlib import Path
 DOCS = Path(__file__).resolve().parent
 sys.path.insert(0, str(DOCS.parent))  # a checkout builds its own reference and conformance
 sys.path.insert(0, str(DOCS))
+sys.path.insert(0, str(DOCS.parent / "tools"))  # the traceability rules and pages are dev tooling, not the package
 
 from figures import draw_all  # noqa: E402
+from traceability import write_pages  # noqa: E402
 
 from conformance.clauses import DEFINITION_START, registry  # noqa: E402
-from conformance.traceability import write_pages  # noqa: E402
 
 project = "snnloss-conformance"
 author = "snnloss-conformance developers"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+pytest_plugins = ["pytester"]
+
 EQUIVALENCE_KEY = pytest.StashKey[dict]()
 
 

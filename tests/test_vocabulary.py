@@ -15,12 +15,11 @@ import pytest
 
 import reference
 import reference.compat
-from conformance.backends import BUILT_IN
-from conformance.context import PROFILE_REFERENCES
-from conformance.vocabulary import ERROR_STAGES, FLAGS, PROFILES
+from conformance.backends import BUILT_IN, PROFILE_REFERENCES
 from conformance.ops import LOSSES, OPS
 from conformance.resolve import ENTRY_POINT_GROUP
 from conformance.tensors import DTYPES
+from conformance.vocabulary import ERROR_STAGES, FLAGS, PROFILES
 
 ROOT = Path(__file__).resolve().parents[1]
 SCHEMA = json.loads((ROOT / "vectors" / "schema.json").read_text())

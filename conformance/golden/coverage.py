@@ -13,13 +13,13 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from ..ops import ESTIMATORS, LOSSES, OPS
-from ..suite import strategies
-from ..tensors import DTYPE_NAMES
+from ..tensors import DTYPE_NAMES, LABEL_DTYPES
+from ..tensors import RECORD_DTYPES as RECORD_TORCH_DTYPES
 from .generate import VECTOR_DIR
 from .load import iter_cases, load
 
-RECORD_DTYPES = [DTYPE_NAMES[d] for d in strategies.RECORD_DTYPES]
-LABEL_DTYPES = [DTYPE_NAMES[d] for d in strategies.LABEL_DTYPES]
+RECORD_DTYPES = [DTYPE_NAMES[d] for d in RECORD_TORCH_DTYPES]
+LABEL_DTYPE_NAMES = [DTYPE_NAMES[d] for d in LABEL_DTYPES]
 REDUCTIONS = ("mean", "sum", "none")
 NO_LABELS = "-"
 
@@ -130,7 +130,7 @@ def property_draws(op: str, record: str, label: str, reduction: str) -> bool:
         return False
     if op in ESTIMATORS:
         return label == NO_LABELS and reduction == NO_LABELS
-    return label in LABEL_DTYPES and reduction in REDUCTIONS
+    return label in LABEL_DTYPE_NAMES and reduction in REDUCTIONS
 
 
 def reason_for(op: str, record: str, label: str) -> str | None:
@@ -144,7 +144,7 @@ def cells(counts: Counter) -> list[tuple[str, str, str, str, int, bool]]:
     """Every cell of the matrix: ``(op, record, label, reduction, vectors, property)``."""
     out = []
     for op in (*LOSSES, *ESTIMATORS):
-        labels = LABEL_DTYPES if op in LOSSES else [NO_LABELS]
+        labels = LABEL_DTYPE_NAMES if op in LOSSES else [NO_LABELS]
         reductions = REDUCTIONS if op in LOSSES else (NO_LABELS,)
         for record in RECORD_DTYPES:
             for label in labels:
@@ -174,7 +174,7 @@ def markdown(counts: Counter, legacy: Counter | None = None) -> str:
     for cell in cells(counts):
         by_op.setdefault(cell[0], []).append(cell)
     for op, op_cells in by_op.items():
-        labels = LABEL_DTYPES if op in LOSSES else [NO_LABELS]
+        labels = LABEL_DTYPE_NAMES if op in LOSSES else [NO_LABELS]
         lines += [f"## {op}", "", "| record \\ labels | " + " | ".join(labels) + " |", "|---" * (len(labels) + 1) + "|"]
         for record in RECORD_DTYPES:
             row = [record]

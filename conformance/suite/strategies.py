@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
 from ..ops import ESTIMATORS, OPS
+from ..tensors import LABEL_DTYPES, RECORD_DTYPES
 
 MAIN_CLAUSES = {name: spec.clauses for name, spec in OPS.items()}  # what a property test of each op checks
 
@@ -21,10 +22,6 @@ RECORD_NAME = {name: spec.inputs[0] for name, spec in OPS.items()}  # spk_out, m
 
 def dims(max_steps: int = 8, max_batch: int = 4, max_outputs: int = 5, min_batch: int = 1):
     return st.tuples(st.integers(1, max_steps), st.integers(min_batch, max_batch), st.integers(1, max_outputs))
-
-
-RECORD_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)
-LABEL_DTYPES = (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8)  # every integer dtype SHARED-2 allows
 
 
 def record_dtypes() -> st.SearchStrategy[torch.dtype]:

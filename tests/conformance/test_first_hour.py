@@ -1,4 +1,4 @@
-"""A port author's first hour, end to end (issue 10): install a package out of tree, run the documented
+"""A port author's first hour, end to end: install a package out of tree, run the documented
 commands, read the reports, rerun a counterexample; and the HTML report in a real headless browser.
 """
 

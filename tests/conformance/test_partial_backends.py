@@ -1,4 +1,4 @@
-"""Correct partial ports get exact verdicts: declines, no failures; failures name only what they violated (issue 8)."""
+"""Correct partial ports get exact verdicts: declines, no failures; failures name only what they violated."""
 
 from __future__ import annotations
 

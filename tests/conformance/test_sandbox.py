@@ -1,4 +1,4 @@
-"""The sandbox and the up-front checks: no backend, file or option can break the run (issue 7).
+"""The sandbox and the up-front checks: no backend, file or option can break the run.
 
 Each test runs the suite in a subprocess, as a backend's CI would, with a backend from
 ``hostile_backends.py`` that crashes, exits or hangs in a real way (``ctypes``, ``os._exit``,

@@ -1,4 +1,4 @@
-"""Wrong ports that used to pass are caught, and the catch names the clause they violate (issue 9)."""
+"""Wrong ports that used to pass are caught, and the catch names the clause they violate."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Realistic wrong ports that once passed the suite (issue 9). Each must now be caught, naming the right clause.
+"""Realistic wrong ports that once passed the suite. Each must now be caught, naming the right clause.
 
 ``--backend tests/conformance/wrong_backends.py:NAME``.
 """

@@ -23,8 +23,16 @@ from pathlib import Path
 
 import yaml
 
-from .clauses import Clause, Implementation, implementations, legacy_functions, mentioned_ids, ranges, registry
-from .golden.load import SafeLoader
+from conformance.clauses import (
+    Clause,
+    Implementation,
+    implementations,
+    legacy_functions,
+    mentioned_ids,
+    ranges,
+    registry,
+)
+from conformance.golden.load import SafeLoader
 
 ROOT = Path(__file__).resolve().parents[1]
 SOURCE_DIRS = ("reference", "conformance", "tests", "benchmarks", "tools", "examples")
