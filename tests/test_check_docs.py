@@ -69,6 +69,7 @@ def test_a_wrapping_wide_table_is_reported(tmp_path: Path) -> None:
 @pytest.mark.skipif(
     not shutil.which("chromium"), reason="needs Debian's chromium (CI installs it; apt-get install chromium)"
 )
+@pytest.mark.subprocess
 def test_the_browser_sees_raw_math_and_a_broken_figure(tmp_path: Path) -> None:
     (tmp_path / "index.html").write_text(
         '<html><body><p>The loss is $l = \\sum_t x_t$.</p><img src="missing.png">'

@@ -124,7 +124,7 @@ def _marked_ids(decorators: list[ast.expr]) -> list[str]:
 
 def property_tests() -> dict[str, list[str]]:
     """``id -> ["property tests of <op>"]``: the suite marks each op's property tests with ``OPS[op].clauses``."""
-    from .ops import OPS
+    from conformance.ops import OPS
 
     found: dict[str, list[str]] = defaultdict(list)
     for name, spec in OPS.items():

@@ -17,7 +17,9 @@ import pytest
 
 from conformance.ops import OPS
 
-from .test_harness import run_suite
+from .runner import run_suite
+
+pytestmark = pytest.mark.subprocess  # fresh environments, installs, reruns and the browser, as a new user has them
 
 HERE = Path(__file__).resolve().parent
 

@@ -1,23 +1,18 @@
 """The conformance harness against known backends: broken ones fail, faithful ones pass, failures read well.
 
-Each run is a subprocess (``python -m pytest --pyargs conformance ...``), as a backend's CI would run it.
+Judgement is tested in this process (``run_in_process``); what needs a real process (the sandbox, exit
+codes, the environment) runs ``python -m pytest --pyargs conformance ...`` in a subprocess, as a backend's
+CI would, and carries the ``subprocess`` marker.
 """
 
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-from pathlib import Path
 
 import pytest
 
 from . import broken_backends
-from .catch_broken import PLUGIN_INSTALLED
-
-ROOT = Path(__file__).resolve().parents[2]
-HERE = Path(__file__).resolve().parent
+from .runner import HERE, run_in_process, run_suite
 
 # Where each bug lives, so that the ci run can be limited to that op with -k (it still runs every
 # vector and property of the op under the default ci settings).
@@ -41,61 +36,29 @@ BUG_OP = {
 }
 
 
-def run_suite(*args: str, env: dict | None = None) -> tuple[int, str]:
-    plugin = [] if PLUGIN_INSTALLED else ["-p", "conformance.plugin"]
-    command = [
-        sys.executable,
-        "-m",
-        "pytest",
-        *plugin,
-        "-p",
-        "no:cacheprovider",
-        "--pyargs",
-        "conformance",
-        "--device",
-        "cpu",
-        "-q",
-        *args,
-    ]
-    process = subprocess.run(
-        command, cwd=ROOT, capture_output=True, text=True, timeout=600, env={**os.environ, **(env or {})}
-    )
-    return process.returncode, process.stdout + process.stderr
-
-
 def test_every_bug_has_an_op():
     assert sorted(BUG_OP) == sorted(broken_backends.BROKEN)
     assert len(BUG_OP) >= 12
 
 
-@pytest.fixture(scope="module")
-def caught() -> dict:
-    """Every broken backend through the default ci run, in one interpreter (torch is imported once)."""
-    specs = [f"{name}={op}" for name, op in sorted(BUG_OP.items())]
-    process = subprocess.run(
-        [sys.executable, "-m", "tests.conformance.catch_broken", *specs],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=1200,
-    )
-    assert process.returncode == 0, process.stderr[-3000:]
-    return json.loads(process.stdout.strip().splitlines()[-1])
-
-
 @pytest.mark.parametrize("name", sorted(BUG_OP))
-def test_broken_backend_is_caught(caught, name):
-    result = caught[name]
-    assert result["exit"] == 1, result
-    assert result["first_failure"], result
+def test_broken_backend_is_caught(pytester, name):
+    """Every broken backend fails the default ci run of the op its bug is in (in this process)."""
+    code, output = run_in_process(
+        pytester, "-x", "-k", BUG_OP[name], "--backend", f"{HERE / 'broken_backends.py'}:{name}"
+    )
+    assert code == 1, output[-3000:]
+    assert any(line.startswith("FAILED") for line in output.splitlines()), output[-3000:]
 
 
+@pytest.mark.subprocess
 def test_unmodified_api_module_passes_everything():
     code, output = run_suite("--backend", "tests.conformance.api_wrapper")
     assert code == 0, output[-3000:]
     assert "0 fail" in output
 
 
+@pytest.mark.subprocess
 def test_reference_passes_the_snntorch_profile_with_xdist(tmp_path):
     report = tmp_path / "report.json"
     code, output = run_suite(
@@ -107,21 +70,27 @@ def test_reference_passes_the_snntorch_profile_with_xdist(tmp_path):
     assert data["clauses"]["LB-9"]["status"] == "pass"
 
 
-def test_a_raising_backend_fails_only_its_tests():
-    code, output = run_suite(
-        "--backend", f"{HERE / 'special_backends.py'}:raises", "-k", "test_vector and (ce_count_loss or first_spike)"
+def test_a_raising_backend_fails_only_its_tests(pytester):
+    code, output = run_in_process(
+        pytester,
+        "--backend",
+        f"{HERE / 'special_backends.py'}:raises",
+        "-k",
+        "test_vector and (ce_count_loss or first_spike)",
     )
     assert code == 1
     assert "kernel exploded: illegal memory access" in output and "ce_count_loss-" in output
     assert "first_spike" not in "".join(line for line in output.splitlines() if line.startswith("FAILED"))
 
 
+@pytest.mark.subprocess
 def test_an_unimportable_backend_stops_the_run_at_once():
     code, output = run_suite("--backend", "no_such_package_xyz")
     assert code == 4
     assert "cannot load backend 'no_such_package_xyz'" in output and "ModuleNotFoundError" in output
 
 
+@pytest.mark.subprocess
 def test_a_hang_becomes_a_failure():
     code, output = run_suite(
         "--backend",
@@ -135,27 +104,30 @@ def test_a_hang_becomes_a_failure():
     assert code == 1 and "no answer in 0.5 s" in output
 
 
-def test_nan_where_the_spec_expects_a_number_is_a_clear_failure():
-    code, output = run_suite(
-        "--backend", f"{HERE / 'special_backends.py'}:returns_nan", "-k", "test_vector and ce_max", "-x"
+def test_nan_where_the_spec_expects_a_number_is_a_clear_failure(pytester):
+    code, output = run_in_process(
+        pytester, "--backend", f"{HERE / 'special_backends.py'}:returns_nan", "-k", "test_vector and ce_max", "-x"
     )
     assert code == 1 and "non-finite nan" in output and "where the spec expects" in output
 
 
-def test_numpy_backend_passes_its_op_and_skips_the_rest():
-    code, output = run_suite("--backend", f"{HERE / 'special_backends.py'}:NumpyFirstSpike", "-k", "test_vector")
+def test_numpy_backend_passes_its_op_and_skips_the_rest(pytester):
+    code, output = run_in_process(
+        pytester, "--backend", f"{HERE / 'special_backends.py'}:NumpyFirstSpike", "-k", "test_vector"
+    )
     assert code == 0, output[-3000:]
     assert "numpy-first-spike does not implement ce_count_loss" in output or "skipped" in output
 
 
-def test_expectations_file_xfails_and_warns_on_unmatched_entries(tmp_path):
+def test_expectations_file_xfails_and_warns_on_unmatched_entries(pytester, tmp_path):
     expectations = tmp_path / "expectations.yaml"
     expectations.write_text(
         "entries:\n"
         "  - match: {op: ce_count_loss, test: test_vector}\n    action: xfail\n    reason: known bug 12\n"
         "  - match: {op: no_such_op}\n    action: skip\n    reason: stale entry\n"
     )
-    code, output = run_suite(
+    code, output = run_in_process(
+        pytester,
         "--backend",
         f"{HERE / 'special_backends.py'}:raises",
         "--expectations",
@@ -167,6 +139,7 @@ def test_expectations_file_xfails_and_warns_on_unmatched_entries(tmp_path):
     assert "xfailed" in output and "matches no test" in output
 
 
+@pytest.mark.subprocess
 def test_environment_variable_names_the_backend(tmp_path):
     report = tmp_path / "report.md"
     code, output = run_suite("-k", "first_spike", "--report-md", str(report), env={"SNNLOSS_BACKEND": "reference"})
