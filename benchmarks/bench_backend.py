@@ -34,9 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sizes import SIZES
 
 from conformance.backend import Backend, InputInfo, TorchModuleBackend
+from conformance.loading import load_backend
 from conformance.ops import LOSSES
 from conformance.ops import OPS as OP_SPECS
-from conformance.resolve import resolve
 
 OPS = (*LOSSES, "first_spike")  # the losses and the estimator they share
 
@@ -202,7 +202,7 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--seconds must be positive and --rounds at least 1")
     torch.set_num_threads(args.threads)
     warnings.simplefilter("ignore")
-    backend = resolve(args.backend)
+    backend = load_backend(args.backend)
     if hasattr(backend, "active_profile"):
         backend.active_profile = "spec"
     rows = run(backend, args.device, args.seconds, args.rounds, sizes)

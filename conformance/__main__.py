@@ -43,7 +43,7 @@ def _suffixed(path: str, profile: str) -> str:
 def main(argv: list[str] | None = None) -> int:
     args = list(sys.argv[1:] if argv is None else argv)
     if args[:1] == ["scoreboard"]:
-        from .scoreboard import main as scoreboard
+        from .reports.scoreboard import main as scoreboard
 
         return scoreboard(args[1:])
     both = "--both-profiles" in args

@@ -13,13 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from . import golden, options
-from .context import CONTEXT_KEY, Context, TestState, device_unavailable
-from .expectations import ExpectationsError, load_expectations
-from .progress import Progress, ProgressPlugin
-from .records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RERUN_KEY
-from .report import ClauseReport
-from .resolve import BackendError, resolve
+from . import golden
+from .loading import BackendError, load_backend
+from .reports.clause_report import ClauseReport
+from .reports.progress import Progress, ProgressPlugin
+from .reports.records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RERUN_KEY
+from .run import options
+from .run.context import CONTEXT_KEY, Context, TestState, device_unavailable
+from .run.expectations import ExpectationsError, load_expectations
 from .sandbox import InProcessBackend, SandboxedBackend, SandboxStartError
 from .suite.vectors import VectorsError, check_extra_vectors, load_vectors
 from .vocabulary import PROFILES
@@ -156,7 +157,7 @@ def _start_backend(name: str, context: Context):
     """The backend behind its sandbox (or in-process); a usage error if it cannot be loaded."""
     try:
         if context.isolation == "none":
-            backend = resolve(name)
+            backend = load_backend(name)
             if hasattr(backend, "active_profile"):
                 backend.active_profile = context.profile or backend.profile or "spec"
             return InProcessBackend(backend)
@@ -325,7 +326,7 @@ def _clause_summary(terminalreporter, config: pytest.Config) -> None:
     html_path = config.getoption("--report-html")
     if html_path:
         from .files import write_atomic
-        from .html_report import DEFAULT_SPEC_URL, render
+        from .reports.html import DEFAULT_SPEC_URL, render
 
         page = render(header, clause_report, config.getoption("--spec-url") or DEFAULT_SPEC_URL)
         written.append(str(write_atomic(html_path, page)))

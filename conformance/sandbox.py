@@ -31,12 +31,11 @@ import math
 import multiprocessing
 import pickle
 import signal
-import traceback
-from dataclasses import dataclass, field
 
 import torch
 
 from .backend import Backend, Result
+from .outcome import BackendRaisedError, CallFailedError, Outcome, Returned, safe_str
 
 HANG_LIMIT = 3  # time-outs after which a backend is declared hung
 STARTUP_SECONDS = 180.0  # importing torch, CUDA and a backend can take a while on a cold machine
@@ -68,72 +67,6 @@ def dumps(message) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# What a call produced, as the harness sees it
-
-
-class BackendRaisedError(Exception):
-    """The backend raised an exception; carried as plain data (the exception object may not pickle)."""
-
-    def __init__(self, type_name: str, class_names: tuple[str, ...], message: str, trace: str) -> None:
-        super().__init__(message)
-        self.type_name, self.class_names, self.message, self.trace = type_name, class_names, message, trace
-
-    @classmethod
-    def from_exception(cls, error: BaseException) -> BackendRaisedError:
-        names = tuple(c.__name__ for c in type(error).__mro__)
-        return cls(type(error).__name__, names, _safe_str(error), traceback.format_exc(limit=-6))
-
-    def __reduce__(self):
-        return type(self), (self.type_name, self.class_names, self.message, self.trace)
-
-    def is_a(self, class_name: str) -> bool:
-        return class_name in self.class_names
-
-
-class CallFailedError(Exception):
-    """The call did not complete: the worker crashed, exited, hung, or the backend was declared hung.
-
-    Never an acceptable outcome, not even where the spec expects an error.
-    """
-
-
-@dataclass
-class Returned:
-    """What the backend returned in one slot (value or gradient), before any conversion."""
-
-    type_name: str
-    is_tensor: bool
-    exact_tensor: bool
-    device: str | None = None
-    problem: str | None = None  # why it could not be read as a tensor
-
-    def describe(self) -> str:
-        return f"a {self.type_name}" + (f" on {self.device}" if self.device else "")
-
-
-@dataclass
-class Outcome:
-    """A call's result (plain CPU tensors) or error, and what the harness noticed about it."""
-
-    result: Result | None = None
-    error: BaseException | None = None
-    mutated: tuple[str, ...] = ()
-    kernel_ran: bool | None = None
-    returned: dict[str, Returned] = field(default_factory=dict)
-
-    @property
-    def trace(self) -> str:
-        return getattr(self.error, "trace", "")
-
-
-def _safe_str(error: BaseException) -> str:
-    try:
-        return str(error)
-    except Exception:  # a hostile __str__
-        return f"<{type(error).__name__} whose message cannot be shown>"
-
-
-# ---------------------------------------------------------------------------------------------------------------------
 # The backend's side: run in the worker (or in-process)
 
 
@@ -154,7 +87,7 @@ def _plain_tensor(value) -> tuple[torch.Tensor | None, Returned]:
         if type(plain) is not torch.Tensor:
             plain = plain.as_subclass(torch.Tensor)
     except Exception as error:  # a subclass that cannot even be copied
-        info.problem = f"cannot be read: {type(error).__name__}: {_safe_str(error)}"
+        info.problem = f"cannot be read: {type(error).__name__}: {safe_str(error)}"
         return None, info
     return plain, info
 
@@ -304,10 +237,10 @@ def _cpu(value):
 
 def _worker_main(connection, backend_name: str, profile: str) -> None:
     """The worker: load the backend, say what it declares, then answer requests until told to stop."""
-    from .resolve import BackendError, resolve
+    from .loading import BackendError, load_backend
 
     try:
-        backend = resolve(backend_name)
+        backend = load_backend(backend_name)
         if hasattr(backend, "active_profile"):
             backend.active_profile = profile or backend.profile or "spec"
         service = BackendService(backend)

@@ -15,7 +15,7 @@ from .conformance.partial_backends import MeanOnly
 
 
 def test_the_backend_benchmark_prints_one_row_per_op_and_says_what_was_declined(tmp_path, capsys, monkeypatch):
-    monkeypatch.setattr(bench_backend, "resolve", lambda name: MeanOnly())
+    monkeypatch.setattr(bench_backend, "load_backend", lambda name: MeanOnly())
     table = tmp_path / "table.md"
     argv = [
         "--backend",

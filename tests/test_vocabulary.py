@@ -1,7 +1,7 @@
 """One vocabulary: every copy of profiles, ops, record names, flags, dtypes and built-in backends agrees.
 
 Python code imports these from one place (``conformance.vocabulary``, ``conformance.ops``,
-``conformance.tensors``, ``conformance.backends``); the copies a Python import cannot reach (the JSON
+``conformance.tensors``, ``conformance.builtin_backends``); the copies a Python import cannot reach (the JSON
 schema, ``pyproject.toml``, the reference modules' own declarations and signatures) are compared here.
 """
 
@@ -15,9 +15,9 @@ import pytest
 
 import reference
 import reference.compat
-from conformance.backends import BUILT_IN, PROFILE_REFERENCES
+from conformance.builtin_backends import BUILT_IN, PROFILE_REFERENCES
+from conformance.loading import ENTRY_POINT_GROUP
 from conformance.ops import LOSSES, OPS
-from conformance.resolve import ENTRY_POINT_GROUP
 from conformance.tensors import DTYPES
 from conformance.vocabulary import ERROR_STAGES, FLAGS, PROFILES
 

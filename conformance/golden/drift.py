@@ -11,10 +11,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..compare import difference, largest_error, tolerance_for
 from ..tensors import decode
 from ..vocabulary import PROFILES
 from . import cases as golden_cases
+from .compare import difference, largest_error, tolerance_for
 from .generate import VECTOR_DIR, build
 from .load import VectorFileError, expectation_for, iter_cases, load
 

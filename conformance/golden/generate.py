@@ -22,11 +22,11 @@ import reference.compat
 from reference.compat import legacy as legacy_behaviours
 
 from .. import __version__, ops
-from ..compare import difference
 from ..files import write_atomic
 from ..tensors import FlowList, decode, encode, is_encoded_tensor
 from ..vocabulary import DEFAULT_TOLERANCE, FLAGS, SCHEMA_ID, SCHEMA_VERSION
 from . import cases as golden_cases
+from .compare import difference
 
 
 def _vector_dir() -> Path:

@@ -2,18 +2,18 @@
 
 A vector test has its case from a vector file. A property test makes the same kind of case from
 the drawn input with :func:`reference_case` (the generator that writes the vector files), so
-both are judged by :func:`conformance.judge.verdict` in the same way.
+both are judged by :func:`conformance.judging.judge.verdict` in the same way.
 """
 
 from __future__ import annotations
 
 import torch
 
-from ..context import Context
 from ..golden import cases as golden_cases
 from ..golden import generate
 from ..golden.load import expectation_for
-from ..judge import Verdict, verdict
+from ..judging.judge import Verdict, verdict
+from ..run.context import Context
 from ..tensors import decode
 
 

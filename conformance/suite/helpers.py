@@ -12,14 +12,14 @@ from __future__ import annotations
 import pytest
 import torch
 
-from .. import attribution
 from ..backend import InputInfo
-from ..context import Context
 from ..golden import cases as golden_cases
 from ..golden import generate
-from ..judge import Outcome, Verdict, judge_call, judge_relation
+from ..judging import attribution
+from ..judging.judge import Outcome, Verdict, judge_call, judge_relation
 from ..ops import OPS
-from ..sandbox import CallFailedError
+from ..outcome import CallFailedError
+from ..run.context import Context
 from ..tensors import DTYPE_NAMES
 from .cases import judge_case, note, reference_case
 

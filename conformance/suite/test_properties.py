@@ -12,8 +12,8 @@ import torch
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ..context import Context
 from ..ops import ESTIMATORS, LOSSES
+from ..run.context import Context
 from . import strategies as S
 from .helpers import check_against_reference, check_relation, run
 from .strategies import MAIN_CLAUSES

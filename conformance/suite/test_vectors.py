@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from ..context import Context
 from ..golden.load import expectation_for
-from ..records import record_decline
+from ..reports.records import record_decline
+from ..run.context import Context
 from .cases import judge_case
 from .helpers import input_infos
 from .vectors import Vector

@@ -10,11 +10,11 @@ from typing import TYPE_CHECKING
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .clauses import titles
-from .vocabulary import STATUSES
+from ..clauses import titles
+from ..vocabulary import STATUSES
 
 if TYPE_CHECKING:
-    from .report import ClauseReport
+    from .clause_report import ClauseReport
 
 DEFAULT_SPEC_URL = "https://snnloss-conformance.invalid/spec"  # set --spec-url to where the built docs live
 

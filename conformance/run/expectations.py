@@ -20,7 +20,7 @@ from pathlib import Path
 
 import yaml
 
-from .golden.load import UnsafeYamlError, safe_yaml
+from ..golden.load import UnsafeYamlError, safe_yaml
 
 MATCH_KEYS = {"test", "case", "op", "device", "dtype", "clause", "kind"}
 ACTIONS = {"skip", "xfail"}

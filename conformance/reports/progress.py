@@ -19,16 +19,16 @@ from collections import Counter
 
 import pytest
 
-from .ops import OPS
+from ..ops import OPS
 
-ALL_OPS = "all ops"
+NO_OP = "all ops"  # the row of tests that belong to no single op
 _OP_IN_ID = re.compile(r"\[(?:[^\]]*-)?(" + "|".join(sorted(OPS, key=len, reverse=True)) + r")(?:-[^\]]*)?\]")
 
 
 def op_of_id(node_id: str) -> str:
-    """The op a test id names among its parameters (``test_x[cpu-first_spike-T1]``), else :data:`ALL_OPS`."""
+    """The op a test id names among its parameters (``test_x[cpu-first_spike-T1]``), else :data:`NO_OP`."""
     match = _OP_IN_ID.search(node_id)
-    return match.group(1) if match else ALL_OPS
+    return match.group(1) if match else NO_OP
 
 
 class Progress:

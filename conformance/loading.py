@@ -74,7 +74,7 @@ def _from_file(path: Path, attribute: str | None):
 
 
 def _builtin(name: str):
-    from .backends import BUILT_IN
+    from .builtin_backends import BUILT_IN
 
     return BUILT_IN.get(name)
 
@@ -93,7 +93,7 @@ def _load(name: str):
     return getattr(module, attribute) if attribute else module
 
 
-def resolve(name: str) -> Backend:
+def load_backend(name: str) -> Backend:
     """The backend called ``name``; :class:`BackendError` (with the import error) if there is none."""
     try:
         backend = as_backend(_load(name), name)
@@ -114,6 +114,6 @@ def resolve(name: str) -> Backend:
 
 def registered() -> list[str]:
     """The names of the backends registered as entry points (the built-in ones included)."""
-    from .backends import BUILT_IN
+    from .builtin_backends import BUILT_IN
 
     return sorted({entry.name for entry in metadata.entry_points(group=ENTRY_POINT_GROUP)} | set(BUILT_IN))

@@ -1,17 +1,29 @@
 """The one tolerance comparison: a tensor against an expected tensor, dtype, shape, then values.
 
 The judge, the drift check and the vector generator all compare with :func:`difference`.
-It returns a typed :class:`~conformance.attribution.Problem` (kind ``dtype``, ``shape`` or
+It returns a typed :class:`~conformance.judging.attribution.Problem` (kind ``dtype``, ``shape`` or
 ``value``) or ``None``; callers never read the message to learn what went wrong.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import torch
 
-from .attribution import Problem
-from .tensors import DTYPE_NAMES, decode
-from .vocabulary import DEFAULT_TOLERANCE
+from ..tensors import DTYPE_NAMES, decode
+from ..vocabulary import DEFAULT_TOLERANCE
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One failed check: its kind (one of :data:`conformance.judging.attribution.KINDS`) and what went wrong."""
+
+    kind: str
+    message: str
+
+    def __str__(self) -> str:
+        return self.message
 
 
 def tolerance_for(dtype_name: str, override: dict | None = None) -> dict:

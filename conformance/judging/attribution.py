@@ -1,6 +1,6 @@
 """Which clauses each check verifies on a given case, so that a verdict credits or blames exactly those.
 
-The judge (:mod:`conformance.judge`) runs several checks on one call, each of one
+The judge (:mod:`conformance.judging.judge`) runs several checks on one call, each of one
 *kind*:
 
 =========  ============================================================
@@ -30,9 +30,10 @@ as a row of its own (:data:`UNATTRIBUTED`).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 
 import torch
+
+from ..golden.compare import Problem
 
 KINDS = ("accepts", "error", "value", "dtype", "shape", "gradient", "device", "mutation", "kernel")
 UNATTRIBUTED = "UNATTRIBUTED"  # the report's row for a failure that no clause explains
@@ -73,24 +74,13 @@ ESTIMATOR_RECORDS = ("first_spike", "multi_spike")
 NOT_JUDGED_FOR_LB = frozenset({"device", "kernel"})
 
 
-@dataclass(frozen=True)
-class Problem:
-    """One failed check: its kind (one of :data:`KINDS`) and what went wrong."""
-
-    kind: str
-    message: str
-
-    def __str__(self) -> str:
-        return self.message
-
-
 def _label_dtype_is_narrow(inputs: Mapping) -> bool:
     labels = inputs.get("targets")
     return isinstance(labels, torch.Tensor) and not labels.is_floating_point() and labels.dtype != torch.int64
 
 
 def _record(op: str, inputs: Mapping) -> torch.Tensor | None:
-    from .ops import OPS
+    from ..ops import OPS
 
     record = inputs.get(OPS[op].differentiable)
     return record if isinstance(record, torch.Tensor) else None

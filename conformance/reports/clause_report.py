@@ -10,11 +10,11 @@ from __future__ import annotations
 import json
 from collections import Counter, defaultdict
 
-from .attribution import UNATTRIBUTED
-from .files import write_atomic
-from .progress import ALL_OPS
+from ..files import write_atomic
+from ..judging.attribution import UNATTRIBUTED
+from ..vocabulary import STATUSES
+from .progress import NO_OP
 from .records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RERUN_KEY
-from .vocabulary import STATUSES
 
 MESSAGE_LINES = 60
 
@@ -70,7 +70,7 @@ class ClauseReport:
             self.tests_ran += outcome in ("pass", "fail", "xfail")
         clauses, legacy = list(meta.get("clauses", ())), list(meta.get("legacy", ()))
         self.known.update(clauses, legacy)
-        self._count_op(meta.get("op") or ALL_OPS, outcome, props)
+        self._count_op(meta.get("op") or NO_OP, outcome, props)
         targets, why_unattributed = self._targets(outcome, props, clauses, legacy)
         self._remember(report, meta, outcome, props, [c for c, status in targets if status == "fail"])
         if why_unattributed:
@@ -86,7 +86,7 @@ class ClauseReport:
     ) -> tuple[list[tuple[str, str]], str | None]:
         """Each clause's status in this test, and why a failure is unattributed (``None`` if a clause explains it).
 
-        A test's verdicts say which clauses their checks verified (:mod:`conformance.attribution`); a test
+        A test's verdicts say which clauses their checks verified (:mod:`conformance.judging.attribution`); a test
         that failed without a failing clause, or outside the judge, is unattributed.
         """
         checks = props.get(CHECKS_KEY)
@@ -121,7 +121,7 @@ class ClauseReport:
         self.failures.append(
             {
                 "test": report.nodeid,
-                "op": meta.get("op") or ALL_OPS,
+                "op": meta.get("op") or NO_OP,
                 "case": meta.get("case"),
                 "device": meta.get("device") or "-",
                 "dtype": meta.get("dtype") or "-",

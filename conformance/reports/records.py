@@ -1,7 +1,7 @@
 """What a conformance test records on its pytest item, for the clause report.
 
 Test items carry these as ``user_properties`` (so reports from pytest-xdist workers carry
-them too). The suite records through these functions; the report (:mod:`conformance.report`)
+them too). The suite records through these functions; the report (:mod:`conformance.reports.clause_report`)
 reads the same keys. Neither needs the plugin.
 """
 
@@ -25,7 +25,7 @@ def record_legacy(request_or_item, legacy: list[str]) -> None:
 
 
 def record_checks(request_or_item, checks: dict) -> None:
-    """A verdict's checks (:meth:`conformance.judge.Verdict.record`); the last one recorded counts."""
+    """A verdict's checks (:meth:`conformance.judging.judge.Verdict.record`); the last one recorded counts."""
     _item(request_or_item).user_properties.append((CHECKS_KEY, checks))
 
 

@@ -9,7 +9,7 @@ snnTorch rejects (``acceptable``: the spec's error or the spec's value), legacy
 attribution, the checks of type, device, dtype and shape, and clause credit are the
 same in every kind of test.
 
-:func:`judge` returns typed problems (:class:`~conformance.attribution.Problem`) and the
+:func:`judge` returns typed problems (:class:`~conformance.judging.attribution.Problem`) and the
 kinds of check that ran; :func:`verdict` adds the clause statuses of the case and the
 legacy behaviours that explain a failure. Nothing here parses message text.
 """
@@ -21,12 +21,12 @@ from dataclasses import dataclass, field
 
 import torch
 
+from ..golden.compare import difference
+from ..golden.load import expectation_for
+from ..outcome import BackendRaisedError, CallFailedError, Outcome, Returned
+from ..tensors import decode
 from . import attribution
 from .attribution import Problem
-from .compare import difference
-from .golden.load import expectation_for
-from .sandbox import BackendRaisedError, CallFailedError, Outcome, Returned
-from .tensors import decode
 
 __all__ = ["Outcome", "Verdict", "judge", "judge_call", "judge_relation", "returned_problem", "verdict"]
 
@@ -229,11 +229,11 @@ def verdict(
     """Judge ``outcome`` against ``case`` (a vector case: ``expected``, ``legacy``, ``tolerance``) under ``profile``.
 
     ``params`` and ``inputs`` are the case's decoded parameters and inputs; they decide which clauses
-    each check verifies (:func:`conformance.attribution.clause_checks`), together with the clauses the
+    each check verifies (:func:`conformance.judging.attribution.clause_checks`), together with the clauses the
     case names (``named_clauses``). Under ``spec``, when ``legacy_is_expected``, a failure that matches
     snnTorch 1.0.0's expectation of a case with LB ids is a legacy verdict.
     """
-    from .ops import OPS
+    from ..ops import OPS
 
     expected, tolerance = case["expected"], case.get("tolerance")
     expectation = expectation_for(expected, profile)

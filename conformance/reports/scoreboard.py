@@ -20,8 +20,8 @@ from pathlib import Path
 
 from jinja2 import Environment, PackageLoader, select_autoescape
 
-from .files import write_atomic
-from .vocabulary import PROFILES
+from ..files import write_atomic
+from ..vocabulary import PROFILES
 
 
 def _slug(text: str) -> str:
