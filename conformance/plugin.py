@@ -19,7 +19,7 @@ from .reports.clause_report import ClauseReport
 from .reports.progress import Progress, ProgressPlugin
 from .reports.records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RERUN_KEY
 from .run import options
-from .run.context import CONTEXT_KEY, Context, TestState, device_unavailable
+from .run.context import CONTEXT_KEY, Context, RunningTest, device_unavailable
 from .run.expectations import ExpectationsError, load_expectations
 from .sandbox import InProcessBackend, SandboxedBackend, SandboxStartError
 from .suite.vectors import VectorsError, check_extra_vectors, load_vectors
@@ -170,7 +170,7 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
     context = item.config.stash.get(CONTEXT_KEY, None)
     if context is not None:
         marker = item.get_closest_marker("clause")
-        context.current = TestState(item, named=tuple(marker.args) if marker else ())
+        context.current = RunningTest(item, named=tuple(marker.args) if marker else ())
 
 
 @pytest.hookimpl(wrapper=True)

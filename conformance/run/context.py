@@ -12,7 +12,7 @@ import torch
 
 
 @dataclass
-class TestState:
+class RunningTest:
     """What the running test has seen: calls the backend accepted, draws it declined (reason -> count),
     the clauses its verdicts credited, and its last failing verdict (the one pytest shows: Hypothesis
     replays the shrunk example last).
@@ -43,7 +43,7 @@ class TestState:
         unattributed: list[str] = []
         if self.failure is not None:
             for clause, status in self.failure["clauses"].items():
-                if status == "fail" or clause not in clauses:
+                if status == "fail" or clauses.get(clause, "skip") == "skip":
                     clauses[clause] = status
             unattributed = self.failure["unattributed"]
         return {"clauses": clauses, "unattributed": unattributed, "failed": self.failure is not None}
@@ -67,7 +67,7 @@ class Context:
     vectors: list = field(default_factory=list)
     expectations: list = field(default_factory=list)
     profile_reason: str = "asked for with --profile"
-    current: TestState | None = None
+    current: RunningTest | None = None
 
     @classmethod
     def of(cls, config: pytest.Config) -> Context:
