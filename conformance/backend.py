@@ -22,9 +22,10 @@ from typing import ClassVar
 import torch
 
 from . import ops
+from .vocabulary import RECORD_DTYPE_NAMES
 
 ALL_OPS = frozenset(ops.OPS)
-ALL_DTYPES = ("float32", "float64", "float16", "bfloat16")
+ALL_DTYPES = RECORD_DTYPE_NAMES
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import reference
 import reference.compat
 
 from .backend import TorchModuleBackend
+from .vocabulary import SNNTORCH
 
 PROFILE_REFERENCES = {module.PROFILE: module for module in (reference, reference.compat)}  # keyed by PROFILES
 
@@ -24,7 +25,7 @@ def snntorch_backend() -> TorchModuleBackend:
 
     backend = TorchModuleBackend(snntorch.functional, name="snntorch")
     backend.version = snntorch.__version__
-    backend.profile = "snntorch-1.0"
+    backend.profile = SNNTORCH
     return backend
 
 

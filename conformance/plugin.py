@@ -23,7 +23,7 @@ from .run.context import CONTEXT_KEY, Context, RunningTest, device_unavailable
 from .run.expectations import ExpectationsError, load_expectations
 from .sandbox import InProcessBackend, SandboxedBackend, SandboxStartError
 from .suite.vectors import VectorsError, check_extra_vectors, load_vectors
-from .vocabulary import PROFILES
+from .vocabulary import PROFILES, SPEC
 
 REPORT_KEY = pytest.StashKey[ClauseReport]()
 
@@ -98,7 +98,7 @@ def pytest_configure(config: pytest.Config) -> None:
     context.backend = _start_backend(name, context)
     if context.profile is None:
         declared = context.backend.profile
-        context.profile = declared or "spec"
+        context.profile = declared or SPEC
         context.profile_reason = "declared by the backend" if declared else "the default (the backend declares none)"
     try:
         context.expectations += _expectations_of(context.backend.expectations)
@@ -159,7 +159,7 @@ def _start_backend(name: str, context: Context):
         if context.isolation == "none":
             backend = load_backend(name)
             if hasattr(backend, "active_profile"):
-                backend.active_profile = context.profile or backend.profile or "spec"
+                backend.active_profile = context.profile or backend.profile or SPEC
             return InProcessBackend(backend)
         return SandboxedBackend(name, context.profile, context.time_limit)  # the worker settles a None profile
     except (BackendError, SandboxStartError) as error:

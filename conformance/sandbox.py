@@ -36,6 +36,7 @@ import torch
 
 from .backend import Backend, Result
 from .outcome import BackendRaisedError, CallFailedError, Outcome, Returned, safe_str
+from .vocabulary import SPEC
 
 HANG_LIMIT = 3  # time-outs after which a backend is declared hung
 STARTUP_SECONDS = 180.0  # importing torch, CUDA and a backend can take a while on a cold machine
@@ -242,7 +243,7 @@ def _worker_main(connection, backend_name: str, profile: str) -> None:
     try:
         backend = load_backend(backend_name)
         if hasattr(backend, "active_profile"):
-            backend.active_profile = profile or backend.profile or "spec"
+            backend.active_profile = profile or backend.profile or SPEC
         service = BackendService(backend)
         info = service.info()
     except BackendError as error:

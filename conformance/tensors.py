@@ -19,6 +19,8 @@ import math
 import numpy as np
 import torch
 
+from .vocabulary import RECORD_DTYPE_NAMES
+
 DTYPES = {
     "float16": torch.float16,
     "bfloat16": torch.bfloat16,
@@ -32,7 +34,7 @@ DTYPES = {
     "bool": torch.bool,
 }
 DTYPE_NAMES = {dtype: name for name, dtype in DTYPES.items()}
-RECORD_DTYPES = (torch.float32, torch.float64, torch.float16, torch.bfloat16)  # the record dtypes of the domain
+RECORD_DTYPES = tuple(DTYPES[name] for name in RECORD_DTYPE_NAMES)  # the record dtypes of the domain
 LABEL_DTYPES = (torch.int64, torch.int32, torch.int16, torch.int8, torch.uint8)  # every integer dtype SHARED-2 allows
 
 

@@ -32,6 +32,7 @@ SPEC = "spec"
 SNNTORCH = "snntorch-1.0"
 PROFILES = (SPEC, SNNTORCH)
 REDUCTIONS = ("mean", "sum", "none")
+RECORD_DTYPE_NAMES = ("float32", "float64", "float16", "bfloat16")  # the record dtypes of the conformance domain
 STATUSES = ("fail", "xfail", "pass", "skip", "not-run")  # a clause's status in a report, worst first
 RESULTS = ("valid", "invalid", "acceptable")
 ERROR_STAGES = ("construction", "call")  # when an expected error is raised

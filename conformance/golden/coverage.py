@@ -14,13 +14,12 @@ from pathlib import Path
 
 from ..ops import ESTIMATORS, LOSSES, OPS
 from ..tensors import DTYPE_NAMES, LABEL_DTYPES
-from ..tensors import RECORD_DTYPES as RECORD_TORCH_DTYPES
+from ..vocabulary import RECORD_DTYPE_NAMES, REDUCTIONS, SPEC
 from .generate import VECTOR_DIR
 from .load import iter_cases, load
 
-RECORD_DTYPES = [DTYPE_NAMES[d] for d in RECORD_TORCH_DTYPES]
+RECORD_DTYPES = list(RECORD_DTYPE_NAMES)
 LABEL_DTYPE_NAMES = [DTYPE_NAMES[d] for d in LABEL_DTYPES]
-REDUCTIONS = ("mean", "sum", "none")
 NO_LABELS = "-"
 
 # Why a cell has neither a vector nor a property draw. Keys: (op or "*", record dtype or "*", label dtype or "*").
@@ -41,7 +40,7 @@ def vector_counts(directory: Path = VECTOR_DIR) -> Counter:
     """``(op, record dtype, label dtype, reduction) -> number of vectors``; invalid cases are not counted."""
     counts: Counter = Counter()
     for op, params, case in _vector_cases(directory):
-        if case["expected"]["spec"].get("result") == "invalid":
+        if case["expected"][SPEC].get("result") == "invalid":
             continue
         inputs = case["inputs"]
         record = inputs[OPS[op].differentiable]["dtype"]

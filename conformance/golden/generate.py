@@ -24,7 +24,7 @@ from reference.compat import legacy as legacy_behaviours
 from .. import __version__, ops
 from ..files import write_atomic
 from ..tensors import FlowList, decode, encode, is_encoded_tensor
-from ..vocabulary import DEFAULT_TOLERANCE, FLAGS, SCHEMA_ID, SCHEMA_VERSION
+from ..vocabulary import DEFAULT_TOLERANCE, FLAGS, SCHEMA_ID, SCHEMA_VERSION, SNNTORCH, SPEC
 from . import cases as golden_cases
 from .compare import difference
 
@@ -168,7 +168,7 @@ def build_case(case: golden_cases.Case, strict: bool = True) -> dict:
         }
     if strict and ("invalid" in case.flags) != (spec["result"] == "invalid"):
         raise GenerationError(f"{identifier}: flag 'invalid' disagrees with the spec outcome {spec}")
-    expected = {"spec": spec}
+    expected = {SPEC: spec}
     error_differs = False
     with legacy_behaviours.recording() as noted:
         legacy = run(reference.compat, case.op, params, inputs, identifier)
@@ -183,7 +183,7 @@ def build_case(case: golden_cases.Case, strict: bool = True) -> dict:
     if may_modify:
         legacy["may_modify"] = list(may_modify)
     identical = json.dumps(legacy, sort_keys=True) == json.dumps(spec, sort_keys=True)  # NaN-aware
-    expected["snntorch-1.0"] = {"same_as": "spec"} if identical else legacy
+    expected[SNNTORCH] = {"same_as": SPEC} if identical else legacy
     differ = profiles_differ(spec, legacy, case.tolerance) or bool(may_modify)
     legacy_ids = sorted(named) if differ else []
     if error_differs:  # LB-17: upstream rejects the input too, with another error class or message

@@ -11,6 +11,7 @@ import jsonschema
 
 from ..ops import OPS
 from ..tensors import decode
+from ..vocabulary import SPEC
 from .generate import VECTOR_DIR, case_id
 from .load import VectorFileError, iter_cases, load
 
@@ -71,7 +72,7 @@ def _case_problems(op: str, params: dict, case: dict) -> list[str]:
     wanted = set(OPS[op].inputs)
     if set(case["inputs"]) != wanted:
         return [f"inputs are {sorted(case['inputs'])}; {op} takes {sorted(wanted)}"]
-    if "spec" not in case["expected"]:
+    if SPEC not in case["expected"]:
         return ["no expectation for the spec profile"]
     tensors = list(_tensors([params, case]))
     too_large = [p for t in tensors if (p := _size_problem(t))]

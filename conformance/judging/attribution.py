@@ -61,7 +61,7 @@ UNREDUCED_SHAPE = {
     "mse_temporal_loss": "TMP-MSE-3",
 }
 # The clause of each op's own reductions, beside SHARED-5.
-REDUCTIONS = {
+OWN_REDUCTION_CLAUSE = {
     "mse_count_loss": "MSE-COUNT-4",
     "mse_membrane_loss": "MSE-MEM-4",
     "mse_temporal_loss": "TMP-MSE-3",
@@ -160,8 +160,8 @@ def _reduction_checks(op: str, params: Mapping) -> dict[str, set[str]]:
     if reduction in ("mean", "sum"):
         if op != "ce_temporal_loss":
             checks["SHARED-5"] = {"value", "shape"}
-        if op in REDUCTIONS:
-            checks.setdefault(REDUCTIONS[op], set()).update({"value", "shape"})
+        if op in OWN_REDUCTION_CLAUSE:
+            checks.setdefault(OWN_REDUCTION_CLAUSE[op], set()).update({"value", "shape"})
     elif reduction == "none":
         if op != "ce_temporal_loss":
             checks["SHARED-5"] = {"shape"}
@@ -247,7 +247,7 @@ DERIVED = frozenset(
     {
         *FORMULA.values(),
         *UNREDUCED_SHAPE.values(),
-        *REDUCTIONS.values(),
+        *OWN_REDUCTION_CLAUSE.values(),
         *POPULATION.values(),
         *WEIGHT.values(),
         *("SHARED-2", "SHARED-4", "SHARED-5", "SHARED-6", "SHARED-7", "SHARED-8", "SHARED-9", "SHARED-10"),

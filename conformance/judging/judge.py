@@ -25,6 +25,7 @@ from ..golden.compare import difference
 from ..golden.load import expectation_for
 from ..outcome import BackendRaisedError, CallFailedError, Outcome, Returned
 from ..tensors import decode
+from ..vocabulary import SNNTORCH, SPEC
 from . import attribution
 from .attribution import Problem
 
@@ -237,10 +238,10 @@ def verdict(
 
     expected, tolerance = case["expected"], case.get("tolerance")
     expectation = expectation_for(expected, profile)
-    spec = expectation_for(expected, "spec")
+    spec = expectation_for(expected, SPEC)
     differentiated = OPS[op].differentiable
     problems, ran = judge(
-        outcome, expectation, differentiated, tolerance, spec, device, conventions=profile == "snntorch-1.0"
+        outcome, expectation, differentiated, tolerance, spec, device, conventions=profile == SNNTORCH
     )
     invalid = expectation["result"] == "invalid"
     returned_value = outcome.error is None and outcome.result is not None
@@ -253,11 +254,11 @@ def verdict(
     checks = attribution.merged(
         attribution.clause_checks(op, params, inputs, invalid),
         attribution.listed_checks(named_clauses, invalid),
-        attribution.legacy_checks(lb_ids) if profile == "snntorch-1.0" else {},
+        attribution.legacy_checks(lb_ids) if profile == SNNTORCH else {},
     )
     result = Verdict(problems, attribution.checked_from(problems, ran), checks, expects_error=invalid)
     if problems and legacy_is_expected and lb_ids:
-        legacy = expectation_for(expected, "snntorch-1.0")
+        legacy = expectation_for(expected, SNNTORCH)
         if legacy is not None and not judge(outcome, legacy, differentiated, tolerance, spec, device)[0]:
             result.legacy = sorted(lb_ids, key=lambda c: int(c[3:]))
     return result

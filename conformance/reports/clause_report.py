@@ -12,7 +12,7 @@ from collections import Counter, defaultdict
 
 from ..files import write_atomic
 from ..judging.attribution import UNATTRIBUTED
-from ..vocabulary import STATUSES
+from ..vocabulary import SPEC, STATUSES
 from .progress import NO_OP
 from .records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RERUN_KEY
 
@@ -44,7 +44,7 @@ def _summary(message: str) -> str:
 
 
 class ClauseReport:
-    def __init__(self, profile: str = "spec") -> None:
+    def __init__(self, profile: str = SPEC) -> None:
         self.profile = profile  # under snntorch-1.0 a case's LB ids are what it checks, so they can fail
         self.counts: dict[str, Counter] = defaultdict(Counter)
         self.cells: dict[tuple[str, str, str], Counter] = defaultdict(Counter)

@@ -10,6 +10,8 @@ from dataclasses import dataclass, field
 import pytest
 import torch
 
+from ..vocabulary import SPEC
+
 
 @dataclass
 class RunningTest:
@@ -90,7 +92,7 @@ class Context:
         """Under ``spec``, whether a legacy behaviour is an expected failure (xfail with its LB id) rather than a
         failure: yes, unless the backend declares that it implements ``spec``.
         """
-        return self.profile == "spec" and self.backend.profile != "spec"
+        return self.profile == SPEC and self.backend.profile != SPEC
 
     def rerun_command(self, *extra: str) -> str:
         """The exact command that reruns part of this run: this interpreter, this backend, profile and vectors."""

@@ -11,7 +11,8 @@ import re
 
 import torch
 
-FLOAT_DTYPES = ("float32", "float64", "float16", "bfloat16")
+from ..vocabulary import RECORD_DTYPE_NAMES
+
 ISOLATIONS = ("process", "none")
 _CUDA_INDEX = re.compile(r"^cuda:(\d+)$")
 
@@ -57,9 +58,9 @@ def parse_dtypes(option: str | None) -> list[str] | None:
     if option is None:
         return None
     words = [w.strip() for w in option.split(",")]
-    bad = [w for w in words if w not in FLOAT_DTYPES]
+    bad = [w for w in words if w not in RECORD_DTYPE_NAMES]
     if bad or not words:
-        raise OptionError(f"--dtype: expected a comma list of {', '.join(FLOAT_DTYPES)}, got {option!r}")
+        raise OptionError(f"--dtype: expected a comma list of {', '.join(RECORD_DTYPE_NAMES)}, got {option!r}")
     return list(dict.fromkeys(words))
 
 

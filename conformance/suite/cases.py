@@ -15,6 +15,7 @@ from ..golden.load import expectation_for
 from ..judging.judge import Verdict, verdict
 from ..run.context import Context
 from ..tensors import decode
+from ..vocabulary import SPEC
 
 
 def reference_case(op: str, params: dict, inputs: dict, comment: str = "") -> tuple[dict, dict]:
@@ -30,7 +31,7 @@ def cotangent_of(context: Context, op: str, case: dict) -> torch.Tensor | None:
     """The case's cotangent, when the backend differentiates ``op`` and the expectation has a gradient."""
     expected = case["expected"]
     expectation = expectation_for(expected, context.profile)
-    spec = expectation_for(expected, "spec")
+    spec = expectation_for(expected, SPEC)
     grad = expectation.get("grad") if expectation["result"] == "valid" else spec.get("grad")
     if grad is None or op not in context.backend.differentiable_ops:
         return None
