@@ -51,7 +51,7 @@ class Backend:
 
     * ``name``, ``version``: shown in the report.
     * ``profile``: the profile it implements (``"spec"`` or ``"snntorch-1.0"``); ``None``
-      means "whichever the run asks for". Properties compare against this profile's reference.
+      means "whichever the run asks for". Without --profile a run checks the declared profile.
     * ``devices``: device types it runs on (``"cpu"``, ``"cuda"``).
     * ``dtypes``: record dtypes it accepts.
     * ``ops``: ops it implements; ``differentiable_ops``: those with a backward.

@@ -1,8 +1,9 @@
 """Property tests: differential (backend against the reference) and metamorphic relations.
 
-Properties compare against the reference of the profile the backend implements
-(``Backend.profile``), or of the profile asked for. Metamorphic relations use only
-the backend, on parameters where the relation holds in both profiles.
+A differential property turns the reference's result on the drawn input into a vector case
+(:mod:`conformance.suite.cases`) and the judge decides it under the run's profile, as it decides
+a vector. Metamorphic relations compare the backend with itself, on parameters where the relation
+holds in both profiles; the judge decides each call and the relation.
 """
 
 from __future__ import annotations

@@ -42,6 +42,7 @@ def test_a_correct_partial_backend_passes_with_its_declines(pytester, tmp_path, 
 
 
 @pytest.mark.subprocess
+@pytest.mark.parametrize("profile", ["spec", "snntorch-1.0"])
 def test_a_plain_snntorch_copy_gets_upstreams_verdict(tmp_path, profile):
     report = tmp_path / "report.json"
     code, output = run_suite(
