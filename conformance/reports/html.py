@@ -11,11 +11,13 @@ from typing import TYPE_CHECKING
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from ..clauses import titles
+from ..judging.attribution import UNATTRIBUTED
 from ..vocabulary import STATUSES
 
 if TYPE_CHECKING:
     from .clause_report import ClauseReport
 
+UNATTRIBUTED_TITLE = {UNATTRIBUTED: "Failures that no clause explains (see each failure's reason)"}
 DEFAULT_SPEC_URL = "https://snnloss-conformance.invalid/spec"  # set --spec-url to where the built docs live
 
 
@@ -27,7 +29,7 @@ def render(header: dict, report: ClauseReport, spec_url: str = DEFAULT_SPEC_URL)
     clauses = [
         {
             "id": clause,
-            "title": known.get(clause, ("", ""))[1],
+            "title": known.get(clause, ("", ""))[1] or UNATTRIBUTED_TITLE.get(clause, ""),
             "page": known.get(clause, ("index", ""))[0],
             "status": status,
             "detail": ", ".join(f"{counter[s]} {s}" for s in (*STATUSES, "covered by LB") if counter.get(s)),

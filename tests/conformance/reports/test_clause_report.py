@@ -97,3 +97,11 @@ def test_the_markdown_and_html_reports_show_failures_and_escape_them():
     assert "`suite::test_x[cpu-ce_count_loss]` (CE-COUNT-1)" in report.markdown(header)
     page = render(header, report)
     assert "&lt;script&gt;" in page and "<script>alert" not in page and "CE-COUNT-1" in page
+
+
+def test_the_unattributed_row_is_shown_without_a_dead_spec_link():
+    report = ClauseReport()
+    report.add(FakeReport("failed", props({"CE-COUNT-1": "pass"}, True, unattributed=["kernel"])))
+    page = render({"backend": "b", "profile": "spec"}, report, "https://example.org/spec")
+    assert UNATTRIBUTED in page and f"#{UNATTRIBUTED}" not in page and "no clause explains" in page
+    assert "https://example.org/spec/rate.html#CE-COUNT-1" in page
