@@ -52,7 +52,7 @@ def test_legacy_ids_are_named_exactly_where_the_profiles_differ():
         assert bool(case["legacy"]) == (differ or errors_differ), case["id"]
 
 
-def test_vectors_cover_the_edge_cases_the_issue_lists():
+def test_vectors_cover_the_edge_cases_kernels_get_wrong():
     flags = {flag for _, _, case in all_cases() for flag in case["flags"]}
     wanted = {
         "no_spikes",

@@ -201,7 +201,7 @@ def estimator_cases(count: int, seed: int) -> Iterator[Case]:
 
 
 def edge_cases() -> Iterator[Case]:
-    """The corners named by the issue: no spikes, all spikes, B = N, T = 1, weights, population codes."""
+    """The corners where ports differ: no spikes, all spikes, B = N, T = 1, weights, population codes."""
     gen = torch.Generator().manual_seed(99)
     for T, B, N in [(1, 1, 1), (1, 3, 3), (5, 4, 4), (1000, 2, 3), (3, 1, 5), (2, 5, 1)]:
         for fill in (0.0, 1.0):
