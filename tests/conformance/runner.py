@@ -25,8 +25,15 @@ COMMON = ["-p", "no:cacheprovider", "--pyargs", "conformance", "--device", "cpu"
 
 def run_in_process(pytester: pytest.Pytester, *args: str) -> tuple[int, str]:
     """The suite in this process, the backend in-process too; exit code and everything it printed."""
+    from hypothesis import settings
+
+    outer = settings.default  # the suite loads its own Hypothesis profile; this process keeps its own
     plugin = [] if PLUGIN_INSTALLED else ["-p", "conformance.plugin"]
-    result = pytester.runpytest_inprocess(*plugin, *COMMON, "--conformance-isolation", "none", *args)
+    try:
+        result = pytester.runpytest_inprocess(*plugin, *COMMON, "--conformance-isolation", "none", *args)
+    finally:
+        settings.register_profile("snnloss-outer-session", outer)
+        settings.load_profile("snnloss-outer-session")
     return int(result.ret), "\n".join(result.outlines + result.errlines)
 
 
