@@ -98,9 +98,7 @@ def _gradient_clauses(op: str, params: Mapping) -> list[str]:
     return ["ST-FIRST-2"]  # first_spike, spike_time with one spike, and the temporal losses through FirstSpike
 
 
-def _tolerance_clause(tolerance) -> str | None:
-    if tolerance is None:
-        return None
+def _tolerance_clause(tolerance) -> str:
     value = float(tolerance) if not isinstance(tolerance, torch.Tensor) else float(tolerance.reshape(-1)[0])
     return "ST-TOL-1" if value > 0 else "ST-TOL-3"
 
@@ -123,8 +121,7 @@ def _spike_time_value_clauses(params: Mapping, inputs: Mapping) -> list[str]:
         clauses.append("ST-TGT-2" if multi else "ST-TGT-1")
         negative = _negative(params.get("on_target")) or _negative(params.get("off_target"))
     clauses += ["ST-TGT-4"] if negative else []
-    tolerance = _tolerance_clause(params.get("tolerance"))
-    return clauses + ([tolerance] if tolerance else [])
+    return clauses + ([_tolerance_clause(params["tolerance"])] if "tolerance" in params else [])  # one it sets
 
 
 def _value_clauses(op: str, params: Mapping, inputs: Mapping) -> list[str]:
@@ -132,7 +129,7 @@ def _value_clauses(op: str, params: Mapping, inputs: Mapping) -> list[str]:
     if op == "spike_time":
         return _spike_time_value_clauses(params, inputs)
     if op == "tolerance":
-        return [_tolerance_clause(params.get("tolerance", 1)) or "ST-TOL-1"]
+        return [_tolerance_clause(params.get("tolerance", 1))]
     clauses = [FORMULA[op]]
     if op == "mse_count_loss":
         clauses.append("MSE-COUNT-1")  # the target counts
@@ -143,8 +140,7 @@ def _value_clauses(op: str, params: Mapping, inputs: Mapping) -> list[str]:
         clauses.append("ST-TGT-1")
         negative = _negative(params.get("on_target")) or _negative(params.get("off_target"))
         clauses += ["ST-TGT-4"] if negative else []
-        tolerance = _tolerance_clause(params.get("tolerance"))
-        clauses += [tolerance] if tolerance else []
+        clauses += [_tolerance_clause(params["tolerance"])] if "tolerance" in params else []  # a tolerance it sets
     if params.get("population_code"):
         clauses += ["SHARED-9", *([POPULATION[op]] if op in POPULATION else [])]
     return clauses
