@@ -82,10 +82,14 @@ def table(results: dict[tuple[str, str], dict]) -> tuple[list[str], list[tuple[s
     clauses = sorted({c for data in results.values() for c in data["clauses"]}, key=_clause_order)
     columns = [f"{data.get('backend_version') or backend} / {profile}" for (backend, profile), data in results.items()]
     rows = [
-        (clause, [(cell(data, clause), f"{data['html']}#clause-{clause.lower()}") for data in results.values()])
-        for clause in clauses
+        (clause, [(cell(data, clause), _row_link(data, clause)) for data in results.values()]) for clause in clauses
     ]
     return columns, rows
+
+
+def _row_link(data: dict, clause: str) -> str | None:
+    """The clause's row in that run's HTML report, where the report has one."""
+    return f"{data['html']}#clause-{clause.lower()}" if clause in data["clauses"] else None
 
 
 def _clause_order(clause: str) -> tuple:
@@ -107,7 +111,8 @@ def markdown(columns: list[str], rows: list, results: dict) -> str:
     lines = ["# Conformance scoreboard", "", _generated_by(results), ""]
     lines += ["| clause | " + " | ".join(columns) + " |", "|---" * (len(columns) + 1) + "|"]
     lines += [
-        f"| {clause} | " + " | ".join(f'<a href="{link}">{s}</a>' for s, link in cells) + " |" for clause, cells in rows
+        f"| {clause} | " + " | ".join(f'<a href="{link}">{s}</a>' if link else s for s, link in cells) + " |"
+        for clause, cells in rows
     ]
     lines += ["", "| run | summary | exit |", "|---|---|---|"]
     for (backend, profile), data in results.items():

@@ -170,7 +170,7 @@ def check_relation(
     """A metamorphic relation holds: ``got`` equals ``want`` (both the backend's). It verifies the test's clauses."""
     problem = judge_relation(label, got, want, tolerance)
     named = context.current.named if context.current is not None else ()
-    checks = attribution.listed_checks(named, expects_error=False)
+    checks = {clause: frozenset({"value"}) for clause in named}  # the relation is what the test's clauses state
     result = Verdict([problem] if problem else [], {"value": "fail" if problem else "pass"}, checks)
     note(context, result)
     if problem:

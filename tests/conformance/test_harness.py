@@ -155,3 +155,13 @@ def test_environment_variable_names_the_backend(tmp_path):
     code, output = run_suite("-k", "first_spike", "--report-md", str(report), env={"SNNLOSS_BACKEND": "reference"})
     assert code == 0, output[-3000:]
     assert report.read_text().startswith("# Conformance report: reference (spec profile)")
+
+
+def test_a_broken_metamorphic_relation_names_the_clauses_of_its_test(pytester, tmp_path):
+    """A relation that fails blames the clauses the test states (here ST-FIRST-1), never UNATTRIBUTED."""
+    report = tmp_path / "report.json"
+    backend = f"{HERE / 'broken_backends.py'}:first_spike_silent_at_t"
+    code, output = run_in_process(pytester, "-k", "test_time_shift", "--backend", backend, "--report-json", str(report))
+    assert code == 1, output[-3000:]
+    (failure,) = json.loads(report.read_text())["failures"]
+    assert failure["clauses"] == ["ST-FIRST-1"], failure
