@@ -30,7 +30,11 @@ def on_device(params: dict, inputs: dict, device: str) -> tuple[dict, dict]:
 
 
 def vector_yaml(op: str, params: dict, inputs: dict, note_text: str, clauses: list[str]) -> str:
-    """A complete vector file for one example, expectations from the reference, ready to paste."""
+    """A complete vector file for one example, expectations from the reference, ready to paste.
+
+    It names the clauses the example failed; an unattributed failure names the op's first clause,
+    since a vector names at least one.
+    """
     cpu_params, cpu_inputs = on_device(params, inputs, "cpu")
     case = golden_cases.Case(
         op=op, params=cpu_params, inputs=cpu_inputs, clauses=tuple(clauses or OPS[op].clauses[:1]), comment=note_text
@@ -175,8 +179,3 @@ def check_relation(
     note(context, result)
     if problem:
         raise PropertyFailedError(context, op, params, inputs, result, test)
-
-
-def cotangent_like(value: torch.Tensor) -> torch.Tensor:
-    generator = torch.Generator().manual_seed(value.numel())
-    return (torch.randint(-16, 17, tuple(value.shape), generator=generator) / 8).to(value.dtype)
