@@ -181,12 +181,14 @@ def pytest_runtest_call(item: pytest.Item):
     finally:
         context = item.config.stash.get(CONTEXT_KEY, None)
         state = context.current if context is not None else None
-        if state is not None and state.declined:
-            item.user_properties.append((DECLINED_KEY, dict(state.declined)))
-        if state is not None and state.record() is not None:
-            item.user_properties.append((CHECKS_KEY, state.record()))
-        if state is not None and state.legacy:
-            item.user_properties.append((LEGACY_KEY, sorted(state.legacy)))
+        if state is not None:
+            checks = state.record()
+            if state.declined:
+                item.user_properties.append((DECLINED_KEY, dict(state.declined)))
+            if checks is not None:
+                item.user_properties.append((CHECKS_KEY, checks))
+            if state.legacy:
+                item.user_properties.append((LEGACY_KEY, sorted(state.legacy)))
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -72,6 +72,7 @@ WEIGHT = {"mse_membrane_loss": "MSE-MEM-3", "mse_temporal_loss": "TMP-MSE-2", "c
 RATE_AND_MEMBRANE = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "mse_count_loss", "mse_membrane_loss")
 ESTIMATOR_RECORDS = ("first_spike", "multi_spike")
 NOT_JUDGED_FOR_LB = frozenset({"device", "kernel"})
+HALF = (torch.float16, torch.bfloat16)
 
 
 def _label_dtype_is_narrow(inputs: Mapping) -> bool:
@@ -221,8 +222,6 @@ def clause_checks(op: str, params: Mapping, inputs: Mapping, expects_error: bool
     add("SHARED-8", "mutation")
     return {clause: frozenset(kinds) for clause, kinds in checks.items()}
 
-
-HALF = (torch.float16, torch.bfloat16)
 
 # Kinds for a clause a vector names that the case itself does not show (a listed clause the rules above
 # do not derive, say an argument clause of an invalid case): the kind of check its statement is about.
