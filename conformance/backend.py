@@ -22,10 +22,111 @@ from typing import ClassVar
 import torch
 
 from . import ops
-from .vocabulary import RECORD_DTYPE_NAMES
+from .vocabulary import RECORD_DTYPE_NAMES, REDUCTIONS
 
 ALL_OPS = frozenset(ops.OPS)
 ALL_DTYPES = RECORD_DTYPE_NAMES
+LABEL_DTYPE_NAMES = ("int64", "int32", "int16", "int8", "uint8")  # every integer label dtype SHARED-2 allows
+
+
+@dataclass(frozen=True)
+class Domain:
+    """The inputs a backend supports, declared up front: property tests draw only inside it, and vectors
+    outside it are declined with the reason. ``Backend.unsupported`` stays for what only a value can tell.
+
+    The defaults are the whole conformance domain. Record dtypes are ``Backend.dtypes``.
+
+    * ``reductions``: the ``reduction`` values it supports (a case without one uses ``'mean'``);
+    * ``weight``, ``population_code``: whether it takes class weights and population codes;
+    * ``label_dtypes``: the integer dtypes of labels it takes;
+    * ``multi_spike``, ``target_is_time``, ``tolerance``: whether ``SpikeTime``-based ops take
+      ``multi_spike=True``, ``target_is_time=True`` and a non-zero ``tolerance``;
+    * ``max_steps``, ``max_batch``, ``max_neurons``: the largest ``T``, ``B`` and ``N`` of a record
+      (``None``: no limit).
+    """
+
+    reductions: tuple[str, ...] = REDUCTIONS
+    weight: bool = True
+    population_code: bool = True
+    label_dtypes: tuple[str, ...] = LABEL_DTYPE_NAMES
+    multi_spike: bool = True
+    target_is_time: bool = True
+    tolerance: bool = True
+    max_steps: int | None = None
+    max_batch: int | None = None
+    max_neurons: int | None = None
+
+    def __post_init__(self) -> None:
+        _subset("reductions", self.reductions, REDUCTIONS)
+        _subset("label_dtypes", self.label_dtypes, LABEL_DTYPE_NAMES)
+        for name in ("weight", "population_code", "multi_spike", "target_is_time", "tolerance"):
+            if not isinstance(getattr(self, name), bool):
+                raise ValueError(f"Domain.{name}: expected True or False, got {getattr(self, name)!r}")
+        for name in ("max_steps", "max_batch", "max_neurons"):
+            value = getattr(self, name)
+            if value is not None and (type(value) is not int or value < 1):
+                raise ValueError(f"Domain.{name}: expected a positive int or None, got {value!r}")
+
+    def as_plain(self) -> dict:
+        """The declaration as plain data (it travels from the worker as such)."""
+        return {name: list(v) if isinstance(v, tuple) else v for name, v in self.__dict__.items()}
+
+    @classmethod
+    def from_plain(cls, plain: dict) -> Domain:
+        """A domain from :meth:`as_plain`'s data; ``ValueError`` naming the field that is wrong."""
+        unknown = sorted(set(plain) - set(cls.__dataclass_fields__))
+        if unknown:
+            raise ValueError(f"Domain: unknown field(s) {unknown}")
+        fields = {k: tuple(v) if isinstance(v, list) else v for k, v in plain.items()}
+        return cls(**fields)
+
+    def excludes(self, op: str, params: dict, inputs: dict) -> str | None:
+        """Why a case lies outside the domain, or ``None``. ``inputs`` hold tensors or :class:`InputInfo`."""
+        reduction = params.get("reduction", "mean")
+        if isinstance(reduction, str) and reduction in REDUCTIONS and reduction not in self.reductions:
+            return f"outside the declared domain: reduction={reduction!r}"
+        for flag, allowed in (("population_code", self.population_code), ("multi_spike", self.multi_spike)):
+            if params.get(flag) is True and not allowed:
+                return f"outside the declared domain: {flag}=True"
+        if params.get("target_is_time") is True and not self.target_is_time:
+            return "outside the declared domain: target_is_time=True"
+        if "weight" in params and params["weight"] is not None and not self.weight:
+            return "outside the declared domain: weight"
+        if not self.tolerance and _nonzero(params.get("tolerance", 0)):
+            return "outside the declared domain: a non-zero tolerance"
+        return self._input_excludes(op, inputs)
+
+    def _input_excludes(self, op: str, inputs: dict) -> str | None:
+        labels = inputs.get("targets")
+        label_dtype = _dtype_name(labels)
+        if op in ops.LOSSES and label_dtype in LABEL_DTYPE_NAMES and label_dtype not in self.label_dtypes:
+            return f"outside the declared domain: {label_dtype} labels"
+        record = inputs.get(ops.OPS[op].differentiable)
+        shape = tuple(getattr(record, "shape", ()))
+        if op != "tolerance" and len(shape) >= 3:
+            for limit, size, name in ((self.max_steps, shape[0], "T"), (self.max_batch, shape[-2], "B")):
+                if limit is not None and size > limit:
+                    return f"outside the declared domain: {name} = {size} > {limit}"
+            if self.max_neurons is not None and shape[-1] > self.max_neurons:
+                return f"outside the declared domain: N = {shape[-1]} > {self.max_neurons}"
+        return None
+
+
+def _subset(name: str, values, allowed) -> None:
+    if not isinstance(values, tuple) or not all(isinstance(v, str) and v in allowed for v in values):
+        raise ValueError(f"Domain.{name}: expected a tuple of values from {allowed}, got {values!r}")
+
+
+def _nonzero(value) -> bool:
+    if isinstance(value, torch.Tensor):
+        return value.numel() > 0 and bool((value != 0).any())
+    return isinstance(value, (int, float)) and value != 0
+
+
+def _dtype_name(value) -> str | None:
+    if isinstance(value, torch.Tensor):
+        return str(value.dtype).removeprefix("torch.")
+    return getattr(value, "dtype", None) if isinstance(getattr(value, "dtype", None), str) else None
 
 
 @dataclass(frozen=True)
@@ -57,6 +158,8 @@ class Backend:
     * ``ops``: ops it implements; ``differentiable_ops``: those with a backward.
     * ``unsupported_params``: ``{op: {param, ...}}`` constructor parameters it lacks.
     * ``expectations``: path to a YAML file of skips and xfails (docs/backends.md).
+    * ``domain``: a :class:`Domain`, the inputs it supports (reductions, weights, population
+      code, label dtypes, ``SpikeTime`` options, sizes); ``None`` means the whole domain.
     """
 
     name = "backend"
@@ -68,6 +171,7 @@ class Backend:
     differentiable_ops: frozenset[str] = ALL_OPS
     unsupported_params: ClassVar[dict[str, set[str]]] = {}
     expectations: str | Path | None = None
+    domain: Domain | None = None
 
     def unsupported(
         self, op: str, params: dict, device: str, dtype: str | None, inputs: dict[str, InputInfo] | None = None

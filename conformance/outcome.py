@@ -13,7 +13,7 @@ from .backend import Result
 
 
 class BackendRaisedError(Exception):
-    """The backend raised an exception; carried as plain data (the exception object may not pickle)."""
+    """The backend raised an exception; carried as plain data (the exception object never leaves the worker)."""
 
     def __init__(self, type_name: str, class_names: tuple[str, ...], message: str, trace: str) -> None:
         super().__init__(message)
@@ -24,9 +24,6 @@ class BackendRaisedError(Exception):
         names = tuple(c.__name__ for c in type(error).__mro__)
         return cls(type(error).__name__, names, safe_str(error), traceback.format_exc(limit=-6))
 
-    def __reduce__(self):
-        return type(self), (self.type_name, self.class_names, self.message, self.trace)
-
     def is_a(self, class_name: str) -> bool:
         return class_name in self.class_names
 
@@ -34,8 +31,26 @@ class BackendRaisedError(Exception):
 class CallFailedError(Exception):
     """The call did not complete: the worker crashed, exited, hung, or the backend was declared hung.
 
-    Never an acceptable outcome, not even where the spec expects an error.
+    Never an acceptable outcome, not even where the spec expects an error. ``cause`` is one of
+    :data:`CAUSES`: how it failed, for the crash breaker and for property tests, which stop
+    exploring at the first failed call instead of shrinking through restarts.
     """
+
+    def __init__(self, message: str, cause: str = "crash") -> None:
+        super().__init__(message)
+        if cause not in CAUSES:
+            raise ValueError(f"cause must be one of {CAUSES}, got {cause!r}")
+        self.cause = cause
+
+
+CAUSES = (
+    "crash",  # the worker died (signal or exit status)
+    "ended",  # the backend raised SystemExit, KeyboardInterrupt or another BaseException
+    "hang",  # no answer within the time limit
+    "protocol",  # the worker's reply was not valid plain data of the protocol
+    "breaker",  # not made: the backend was declared hung, or the op declared crashing
+    "result",  # run() returned something other than a Result
+)
 
 
 @dataclass
@@ -61,6 +76,8 @@ class Outcome:
     mutated: tuple[str, ...] = ()
     kernel_ran: bool | None = None
     returned: dict[str, Returned] = field(default_factory=dict)
+    overwritten: str | None = None  # what of the previous call's result changed during this call (SHARED-14)
+    retention_checked: bool = False  # whether a previous result was read again during this call
 
     @property
     def trace(self) -> str:

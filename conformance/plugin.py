@@ -17,7 +17,15 @@ from . import golden
 from .loading import BackendError, load_backend
 from .reports.clause_report import ClauseReport
 from .reports.progress import Progress, ProgressPlugin
-from .reports.records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RERUN_KEY
+from .reports.records import (
+    CHECKS_KEY,
+    COUNTEREXAMPLE_KEY,
+    DECLINED_KEY,
+    LEGACY_KEY,
+    META_KEY,
+    RAN_KEY,
+    RERUN_KEY,
+)
 from .run import options
 from .run.context import CONTEXT_KEY, Context, RunningTest, device_unavailable
 from .run.expectations import ExpectationsError, load_expectations
@@ -70,7 +78,10 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 def _hypothesis_profiles() -> None:
     from hypothesis import HealthCheck, settings
 
-    common = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
+    # Declined draws are rejections; they never fail a test (a test whose draws are all declined skips, and the
+    # report counts the examples that ran), so the health check on filtered draws is off.
+    suppressed = [HealthCheck.too_slow, HealthCheck.data_too_large, HealthCheck.filter_too_much]
+    common = {"deadline": None, "suppress_health_check": suppressed}
     settings.register_profile("ci", derandomize=True, max_examples=8, database=None, print_blob=True, **common)
     settings.register_profile("dev", max_examples=40, print_blob=True, **common)
     settings.register_profile("thorough", max_examples=400, print_blob=True, **common)
@@ -185,6 +196,9 @@ def pytest_runtest_call(item: pytest.Item):
             checks = state.record()
             if state.declined:
                 item.user_properties.append((DECLINED_KEY, dict(state.declined)))
+            kind = "vector" if "vector" in getattr(getattr(item, "callspec", None), "params", {}) else "property"
+            ran = {"kind": kind, "calls": state.examples, "declined": sum(state.declined.values())}
+            item.user_properties.append((RAN_KEY, ran))
             if checks is not None:
                 item.user_properties.append((CHECKS_KEY, checks))
             if state.legacy:
@@ -193,10 +207,16 @@ def pytest_runtest_call(item: pytest.Item):
 
 @pytest.hookimpl(tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function):
-    """Once the backend is declared hung, its remaining tests fail at once instead of drawing examples."""
+    """Once the backend is declared hung, or the test's op declared crashing, the test fails at once."""
     context = pyfuncitem.config.stash.get(CONTEXT_KEY, None)
-    if context is not None and context.backend.declared_hung and _meta(pyfuncitem) is not None:
+    meta = _meta(pyfuncitem) if context is not None else None
+    if meta is None:
+        return
+    if context.backend.declared_hung:
         pytest.fail(context.backend.hung_message(), pytrace=False)
+    crashing = context.backend.crashing(meta.get("op"))
+    if crashing:
+        pytest.fail(crashing, pytrace=False)
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:
@@ -387,6 +407,9 @@ def _note_failure(item: pytest.Item, context: Context, error: BaseException) -> 
 def _find(error: BaseException, kind: type):
     if isinstance(error, kind):
         return error
+    stopped = getattr(error, "failure", None)  # a property test that stopped exploring at a failed call
+    if isinstance(stopped, BaseException):
+        return _find(stopped, kind)
     for inner in getattr(error, "exceptions", ()):  # Hypothesis groups distinct failures
         found = _find(inner, kind)
         if found is not None:

@@ -1,190 +1,151 @@
 """The backend runs in a worker process the harness owns; a crash, an exit or a hang fails one call.
 
-Plumbing: the standard library's :mod:`multiprocessing` with the ``spawn`` start method
-(a fresh interpreter, so CUDA initialises in the worker) and one
-:class:`multiprocessing.connection.Connection` per worker. We chose it over
-``concurrent.futures.ProcessPoolExecutor`` because a pool cannot kill one hung
-call (a time-out leaves the worker running, and a crash breaks the whole pool
-without saying which signal), and over pytest-timeout/pytest-xdist because those
-end or restart the *test process*, not just the backend. ``Connection.poll`` gives
-the time limit, ``Process.exitcode`` gives the signal or exit status, and
-``Process.kill`` ends a hang even in C code that holds the GIL.
+What the sandbox guarantees (docs/backends.md says it for users):
 
-Every message is a tuple pickled with the standard :mod:`pickle`; CPU tensors travel
-as their raw storage bytes with shape, strides and offset (:func:`dumps`), so strides
-survive, torch's shared-memory reductions and CUDA IPC handles are never involved, and
-a transfer is a memory copy. The worker moves tensors to the device and back.
+* **Nothing crosses from the worker as code.** Requests and replies are frames of plain data
+  (:mod:`conformance.wire`: JSON plus raw tensor bytes); the judging process never unpickles,
+  imports or calls anything the worker sends, and validates every reply before reading it
+  (:func:`outcome_from_report`). A reply that does not parse fails the call, named as the
+  backend's breach of the protocol.
+* **Mutation is observed from outside.** Inputs are handed over in shared memory
+  (:mod:`conformance.arena`); after the call the judging process compares those bytes with its
+  own copies, so patching torch inside the worker hides nothing. On CUDA the worker copies the
+  device inputs back into that memory after the call: there the check relies on the worker.
+* **A result that changes later is caught** (SHARED-14): after each call the worker reads the
+  previous call's returned tensors again and the judging process compares their fingerprints
+  with those of what it judged. This catches kernels that return views of a reused workspace;
+  a backend that rewrites the worker's code can hide it.
+* **Crashes are cheap.** Workers fork from a server that has already imported torch and the
+  harness (``forkserver``), and a successor starts as soon as a worker dies. After
+  :data:`CRASH_LIMIT` consecutive crashes of one op, its remaining calls fail at once (like
+  :data:`HANG_LIMIT` time-outs for the whole backend).
 
-:class:`BackendService` does the backend's side of a call (device placement,
-mutation check on the tensors it handed over, kernel counter, a plain-data
-report of what came back). :class:`SandboxedBackend` runs it in the worker;
-:class:`InProcessBackend` runs it in the test process (``--conformance-isolation=none``,
-for debugging: no time limit, a crash ends the run).
+Plumbing: the standard library's :mod:`multiprocessing` (``forkserver`` start method where the
+platform has it, else ``spawn``; CUDA is initialised only in the worker) and one
+:class:`multiprocessing.connection.Connection` per worker, used with ``send_bytes``/``recv_bytes``
+only. We chose it over ``concurrent.futures.ProcessPoolExecutor`` because a pool cannot kill one
+hung call and a crash breaks the whole pool without saying which signal, and over
+pytest-timeout/pytest-xdist because those end or restart the *test process*, not just the backend.
+
+:class:`InProcessBackend` runs the same service in the test process (``--conformance-isolation=none``,
+for debugging: no time limit, a crash ends the run), through the same arena and reply checks.
 """
 
 from __future__ import annotations
 
 import contextlib
-import inspect
-import io
 import math
 import multiprocessing
-import pickle
 import signal
+from collections import Counter
 
 import torch
 
-from .backend import Backend, Result
-from .outcome import BackendRaisedError, CallFailedError, Outcome, Returned, safe_str
-from .vocabulary import SPEC
+from .arena import ArenaPair, changed
+from .backend import Backend, Domain, Result
+from .outcome import BackendRaisedError, CallFailedError, Outcome, Returned
+from .wire import WireError, decode, digest, encode
+from .worker import BackendService, serve
 
 HANG_LIMIT = 3  # time-outs after which a backend is declared hung
+CRASH_LIMIT = 3  # consecutive crashes of one op after which its calls are no longer made
 STARTUP_SECONDS = 180.0  # importing torch, CUDA and a backend can take a while on a cold machine
+TEXT_LIMIT = 20_000
+PRELOADED = ["torch", "conformance.worker"]  # imported once by the forkserver, inherited by every worker
 
 
 # ---------------------------------------------------------------------------------------------------------------------
-# Messages
+# Reading the worker's replies: plain data, checked field by field
 
 
-def _rebuild_tensor(dtype: torch.dtype, shape, stride, offset: int, raw: bytes) -> torch.Tensor:
-    storage = torch.frombuffer(bytearray(raw), dtype=torch.uint8) if raw else torch.empty(0, dtype=torch.uint8)
-    return torch.empty(0, dtype=dtype).set_(storage.untyped_storage(), offset, shape, stride)
+def _require(condition: bool, what: str) -> None:
+    if not condition:
+        raise WireError(what)
 
 
-class _Pickler(pickle.Pickler):
-    def reducer_override(self, obj):
-        if type(obj) is torch.Tensor and obj.device.type == "cpu" and not obj.is_sparse and not obj.is_quantized:
-            tensor = obj.detach()
-            whole = torch.empty(0, dtype=torch.uint8).set_(tensor.untyped_storage())
-            raw = whole.numpy().tobytes()
-            return _rebuild_tensor, (tensor.dtype, tuple(tensor.shape), tensor.stride(), tensor.storage_offset(), raw)
-        return NotImplemented
+def _text(value, what: str, optional: bool = False) -> str | None:
+    if value is None and optional:
+        return None
+    _require(isinstance(value, str), f"{what} is not a string")
+    return value[:TEXT_LIMIT]
 
 
-def dumps(message) -> bytes:
-    buffer = io.BytesIO()
-    _Pickler(buffer, protocol=pickle.HIGHEST_PROTOCOL).dump(message)
-    return buffer.getvalue()
+def _error(report) -> BackendRaisedError:
+    _require(isinstance(report, dict), "an error report is not a dict")
+    names = report.get("class_names")
+    _require(isinstance(names, list) and all(isinstance(n, str) for n in names), "class_names is not a list of strings")
+    return BackendRaisedError(
+        _text(report.get("type_name"), "type_name"),
+        tuple(names),
+        _text(report.get("message"), "message"),
+        _text(report.get("trace"), "trace"),
+    )
 
 
-# ---------------------------------------------------------------------------------------------------------------------
-# The backend's side: run in the worker (or in-process)
+def _returned(report) -> Returned:
+    _require(isinstance(report, dict), "a returned-slot report is not a dict")
+    flags = [report.get("is_tensor"), report.get("exact_tensor")]
+    _require(all(isinstance(f, bool) for f in flags), "is_tensor and exact_tensor are not booleans")
+    return Returned(
+        _text(report.get("type_name"), "type_name"),
+        *flags,
+        device=_text(report.get("device"), "device", optional=True),
+        problem=_text(report.get("problem"), "problem", optional=True),
+    )
 
 
-def _qualified_name(kind: type) -> str:
-    module = getattr(kind, "__module__", "") or ""
-    return f"{module}.{kind.__qualname__}" if module not in ("builtins", "") else kind.__qualname__
+def _tensor_or_none(value, what: str) -> torch.Tensor | None:
+    _require(value is None or isinstance(value, torch.Tensor), f"{what} is neither a tensor nor null")
+    return value
 
 
-def _plain_tensor(value) -> tuple[torch.Tensor | None, Returned]:
-    """``value`` as a plain CPU ``torch.Tensor`` (whatever subclass it was), and what it really was."""
-    if not isinstance(value, torch.Tensor):
-        return None, Returned(_qualified_name(type(value)), False, False)
-    info = Returned(_qualified_name(type(value)), True, type(value) is torch.Tensor)
-    try:
-        with torch._C.DisableTorchFunctionSubclass():
-            info.device = str(torch.Tensor.device.__get__(value))
-            plain = torch.Tensor.detach(value).to("cpu", copy=True)
-        if type(plain) is not torch.Tensor:
-            plain = plain.as_subclass(torch.Tensor)
-    except Exception as error:  # a subclass that cannot even be copied
-        info.problem = f"cannot be read: {type(error).__name__}: {safe_str(error)}"
-        return None, info
-    return plain, info
-
-
-def _same_tensor(a: torch.Tensor, b: torch.Tensor) -> bool:
-    """Equal in shape, dtype and every element; NaN equals NaN."""
-    if a.shape != b.shape or a.dtype != b.dtype:
-        return False
-    if a.is_floating_point() or a.is_complex():
-        both_nan = torch.isnan(a) & torch.isnan(b)
-        return bool(((a == b) | both_nan).all())
-    return bool(torch.equal(a, b))
-
-
-def _accepts_inputs(method) -> bool:
-    try:
-        parameters = inspect.signature(method).parameters
-    except (TypeError, ValueError):
-        return False
-    return "inputs" in parameters or any(p.kind is p.VAR_KEYWORD for p in parameters.values())
-
-
-class BackendService:
-    """Runs one backend's calls and reports them as plain, picklable data."""
-
-    def __init__(self, backend: Backend) -> None:
-        self.backend = backend
-
-    def info(self) -> dict:
-        b = self.backend
-        return {
-            "name": str(b.name),
-            "version": str(b.version),
-            "describe": str(b.describe()),
-            "profile": b.profile,
-            "devices": tuple(b.devices),
-            "dtypes": tuple(b.dtypes),
-            "ops": frozenset(b.ops),
-            "differentiable_ops": frozenset(b.differentiable_ops),
-            "expectations": None if b.expectations is None else str(b.expectations),
-        }
-
-    def unsupported(self, op: str, params: dict, device: str, dtype: str | None, inputs: dict | None) -> str | None:
-        """Ask the backend, with the case's inputs (name -> ``InputInfo``) if its override takes them."""
-        method = self.backend.unsupported
-        if inputs is not None and _accepts_inputs(method):
-            reason = method(op, params, device, dtype, inputs=inputs)
-        else:
-            reason = method(op, params, device, dtype)
-        return None if reason is None else str(reason)
-
-    def run(self, op: str, params: dict, inputs: dict, cotangent, device: str) -> dict:
-        """One call on ``device``: the result as CPU tensors, or the exception, plus mutation and counter."""
-        params = {k: v.to(device) if isinstance(v, torch.Tensor) else v for k, v in params.items()}
-        handed = {name: t.to(device) for name, t in inputs.items()}
-        watched = {**handed, **{f"param {k}": v for k, v in params.items() if isinstance(v, torch.Tensor)}}
-        snapshots = {name: t.detach().clone() for name, t in watched.items()}
-        cotangent = None if cotangent is None else cotangent.to(device)
-        report: dict = {}
-        try:
-            before = self.backend.kernel_calls()
-            result = self.backend.run(op, params, dict(handed), cotangent)
-            after = self.backend.kernel_calls()
-        except Exception as error:
-            report["raised"] = BackendRaisedError.from_exception(error)
-        else:
-            # A call with an empty record has no work for a kernel: skipping the launch is correct, not a fallback.
-            has_work = all(t.numel() for t in handed.values() if t.is_floating_point())
-            if before is not None and after is not None and has_work:
-                report["kernel_ran"] = after > before
-            report.update(self._read_result(result))
-        report["mutated"] = tuple(n for n, t in watched.items() if not _same_tensor(t.detach(), snapshots[n]))
-        return report
-
-    @staticmethod
-    def _read_result(result) -> dict:
-        if not isinstance(result, Result):
-            return {"not_a_result": _qualified_name(type(result))}
-        value, value_info = _plain_tensor(result.value)
-        returned = {"value": value_info}
-        grad = None
-        if result.grad is not None:
-            grad, returned["grad"] = _plain_tensor(result.grad)
-        return {"value": value, "grad": grad, "returned": returned}
-
-
-def outcome_from_report(report: dict) -> Outcome:
-    outcome = Outcome(mutated=tuple(report.get("mutated", ())), kernel_ran=report.get("kernel_ran"))
+def outcome_from_report(report) -> tuple[Outcome, dict]:
+    """The call's :class:`Outcome` and the previous result's fingerprints, from a reply; :class:`WireError` if
+    the reply is not a run report.
+    """
+    _require(isinstance(report, dict), "the run report is not a dict")
+    previous = report.get("previous", {})
+    _require(
+        isinstance(previous, dict)
+        and set(previous) <= {"value", "grad"}
+        and all(v is None or isinstance(v, str) for v in previous.values()),
+        "previous is not {slot: fingerprint}",
+    )
+    kernel_ran = report.get("kernel_ran")
+    _require(kernel_ran is None or isinstance(kernel_ran, bool), "kernel_ran is not a boolean")
+    outcome = Outcome(kernel_ran=kernel_ran)
     if "raised" in report:
-        outcome.error = report["raised"]
+        outcome.error = _error(report["raised"])
+    elif "ended" in report:
+        ended = _error(report["ended"])
+        outcome.error = CallFailedError(
+            f"the backend raised {ended.type_name}({ended.message}), which would end the process", cause="ended"
+        )
     elif "not_a_result" in report:
-        outcome.error = CallFailedError(f"run() returned a {report['not_a_result']}, not a conformance.backend.Result")
+        name = _text(report["not_a_result"], "not_a_result")
+        outcome.error = CallFailedError(f"run() returned a {name}, not a conformance.backend.Result", cause="result")
     else:
-        outcome.result = Result(report["value"], report["grad"])
-        outcome.returned = report["returned"]
-    return outcome
+        returned = report.get("returned")
+        _require(isinstance(returned, dict) and "value" in returned, "returned is not {value, grad}")
+        _require(set(returned) <= {"value", "grad"}, "returned has slots other than value and grad")
+        value = _tensor_or_none(report.get("value"), "value")
+        grad = _tensor_or_none(report.get("grad"), "grad")
+        outcome.result = Result(value, grad)
+        outcome.returned = {slot: _returned(info) for slot, info in returned.items()}
+    return outcome, previous
+
+
+def _declarations(info) -> dict:
+    _require(isinstance(info, dict), "the declarations are not a dict")
+    for key in ("name", "version", "describe"):
+        _text(info.get(key), key)
+    _text(info.get("profile"), "profile", optional=True)
+    _text(info.get("expectations"), "expectations", optional=True)
+    for key in ("devices", "dtypes", "ops", "differentiable_ops"):
+        value = info.get(key)
+        _require(isinstance(value, list) and all(isinstance(v, str) for v in value), f"{key} is not a list of strings")
+    _require(info.get("domain") is None or isinstance(info.get("domain"), dict), "domain is not a dict")
+    return info
 
 
 # ---------------------------------------------------------------------------------------------------------------------
@@ -199,74 +160,169 @@ class _Declared:
         self.version: str = info["version"]
         self._describe: str = info["describe"]
         self.profile: str | None = info["profile"]
-        self.devices = info["devices"]
-        self.dtypes = info["dtypes"]
-        self.ops = info["ops"]
-        self.differentiable_ops = info["differentiable_ops"]
+        self.devices = tuple(info["devices"])
+        self.dtypes = tuple(info["dtypes"])
+        self.ops = frozenset(info["ops"])
+        self.differentiable_ops = frozenset(info["differentiable_ops"])
         self.expectations = info["expectations"]
+        try:
+            self.domain = None if info.get("domain") is None else Domain.from_plain(info["domain"])
+        except (TypeError, ValueError) as error:
+            raise SandboxStartError(f"backend {self.name!r} declares an invalid domain: {error}") from None
 
     def describe(self) -> str:
         return self._describe
 
 
-class InProcessBackend(_Declared):
+class _Caller(_Declared):
+    """What both ways of running a backend share: the arenas, the judged fingerprints, the crash breaker."""
+
+    declared_hung = False
+
+    def _setup(self, shared: bool) -> None:
+        self.arenas = ArenaPair(shared)
+        self._judged: dict[str, str | None] = {}  # slot -> fingerprint of the last result the harness received
+        self._judged_call = ""
+        self.crash_streak: Counter = Counter()
+        self.last_crash: dict[str, str] = {}
+
+    # -- the crash breaker ------------------------------------------------------------------------------------------
+
+    def crashing(self, op: str | None) -> str | None:
+        """Why ``op``'s calls are no longer made, or ``None``."""
+        if op is None or self.crash_streak[op] < CRASH_LIMIT:
+            return None
+        return (
+            f"{op} declared crashing after {CRASH_LIMIT} consecutive crashes "
+            f"(last: {self.last_crash[op]}); this call was not made"
+        )
+
+    def _note_call(self, op: str, failure: CallFailedError | None) -> None:
+        if failure is not None and failure.cause in ("crash", "ended", "protocol"):
+            self.crash_streak[op] += 1
+            self.last_crash[op] = str(failure)
+        elif failure is None or failure.cause == "result":
+            self.crash_streak[op] = 0
+
+    # -- calls ------------------------------------------------------------------------------------------------------
+
+    def unsupported(self, op: str, params: dict, device: str, dtype: str | None, inputs: dict | None = None):
+        infos = None if inputs is None else {n: [list(i.shape), i.dtype] for n, i in inputs.items()}
+        params = {k: v.detach().cpu() if isinstance(v, torch.Tensor) else v for k, v in params.items()}
+        request = {"kind": "unsupported", "op": op, "params": params, "device": device, "dtype": dtype, "inputs": infos}
+        try:
+            answer = self._exchange(request)
+        except BackendRaisedError as error:
+            raise DeclarationError(_declaration_message(error)) from None
+        except CallFailedError as failure:
+            self._note_call(op, failure)
+            raise
+        if not (answer is None or isinstance(answer, str)):
+            raise CallFailedError("unsupported() answered neither a reason nor None", cause="protocol")
+        return answer
+
+    def call(self, op: str, params: dict, inputs: dict, cotangent, device: str) -> Outcome:
+        """One call; mutation and later changes of earlier results are judged here, from outside the worker."""
+        stopped = self.crashing(op) or (self.hung_message() if self.declared_hung else None)
+        if stopped:
+            return Outcome(error=CallFailedError(stopped, cause="breaker"))
+        tensors = {f"param:{k}": v for k, v in params.items() if isinstance(v, torch.Tensor)}
+        tensors.update({f"input:{k}": v for k, v in inputs.items()})
+        arena = self.arenas.next([t.detach().cpu() for t in tensors.values()])
+        placed = {}
+        for key, tensor in tensors.items():
+            own = tensor.detach().cpu()
+            placed[key] = (arena.place(own), own)
+        request = {
+            "kind": "run",
+            "op": op,
+            "params": {k: v for k, v in params.items() if not isinstance(v, torch.Tensor)},
+            "placed": {key: placement.as_message() for key, (placement, _) in placed.items()},
+            "input_order": list(inputs),
+            "cotangent": None if cotangent is None else cotangent.detach().cpu(),
+            "device": device,
+        }
+        try:
+            outcome, previous = outcome_from_report(self._exchange(request))
+        except WireError as error:
+            failure = self._protocol_breach(f"the worker's reply is not a valid run report: {error}")
+            self._note_call(op, failure)
+            return Outcome(error=failure)
+        except CallFailedError as failure:
+            self._note_call(op, failure)
+            self._judged, self._judged_call = {}, ""
+            return Outcome(error=failure)
+        self._note_call(op, outcome.error if isinstance(outcome.error, CallFailedError) else None)
+        outcome.mutated = tuple(_shown_name(key) for key in changed(arena, placed))
+        outcome.overwritten = self._overwritten(previous)
+        outcome.retention_checked = bool(self._judged)
+        self._judged = {}
+        if outcome.result is not None:
+            for slot in ("value", "grad"):
+                tensor = getattr(outcome.result, slot)
+                if isinstance(tensor, torch.Tensor):
+                    self._judged[slot] = digest(tensor)
+        self._judged_call = op
+        return outcome
+
+    def _overwritten(self, previous: dict) -> str | None:
+        changed_slots = [s for s, d in self._judged.items() if previous.get(s, d) != d]
+        if not changed_slots:
+            return None
+        slots = " and ".join("gradient" if s == "grad" else s for s in changed_slots)
+        return (
+            f"the {slots} returned by the previous call ({self._judged_call}) changed when the backend was called "
+            f"again: a returned tensor may not share memory the backend reuses (SHARED-14)"
+        )
+
+    def _protocol_breach(self, message: str) -> CallFailedError:
+        return CallFailedError(message, cause="protocol")
+
+    def hung_message(self) -> str:
+        return ""
+
+    def close(self) -> None:
+        self.arenas.close()
+
+
+def _shown_name(key: str) -> str:
+    where, name = key.split(":", 1)
+    return f"param {name}" if where == "param" else name
+
+
+class InProcessBackend(_Caller):
     """The backend in the test process: for debugging (pdb, prints); no time limit, no crash protection."""
 
     isolation = "none"
-    declared_hung = False
 
     def __init__(self, backend: Backend) -> None:
         self.service = BackendService(backend)
-        self._adopt(self.service.info())
+        self._setup(shared=False)
+        self._adopt(_declarations(decode(encode(self.service.info()))))
 
-    def unsupported(self, op: str, params: dict, device: str, dtype: str | None, inputs: dict | None = None):
-        try:
-            return self.service.unsupported(op, params, device, dtype, inputs)
-        except Exception as error:
-            raise DeclarationError(_declaration_message(BackendRaisedError.from_exception(error))) from None
+    def _exchange(self, request: dict):
+        if request["kind"] == "unsupported":
+            request = decode(encode(request))  # the backend gets copies, as from a worker
+            try:
+                return self.service.unsupported(
+                    request["op"], request["params"], request["device"], request["dtype"], request["inputs"]
+                )
+            except Exception as error:
+                raise BackendRaisedError.from_exception(error) from None
+        arena = self.arenas.arenas[self.arenas.turn]
+        params, inputs = dict(request["params"]), {}
+        for key, tensor in ((k, arena.view(_placement(m))) for k, m in request["placed"].items()):
+            where, name = key.split(":", 1)
+            (params if where == "param" else inputs)[name] = tensor
+        inputs = {name: inputs[name] for name in request["input_order"]}
+        report = self.service.run(request["op"], params, inputs, request["cotangent"], request["device"])
+        return decode(encode(report))  # the same plain data, and the same checks, as from a worker
 
-    def call(self, op: str, params: dict, inputs: dict, cotangent, device: str) -> Outcome:
-        return outcome_from_report(self.service.run(op, params, inputs, cotangent, device))
 
-    def close(self) -> None:
-        pass
+def _placement(message: dict):
+    from .arena import Placement
 
-
-def _cpu(value):
-    return value.detach().cpu() if isinstance(value, torch.Tensor) else value
-
-
-def _worker_main(connection, backend_name: str, profile: str) -> None:
-    """The worker: load the backend, say what it declares, then answer requests until told to stop."""
-    from .loading import BackendError, load_backend
-
-    try:
-        backend = load_backend(backend_name)
-        if hasattr(backend, "active_profile"):
-            backend.active_profile = profile or backend.profile or SPEC
-        service = BackendService(backend)
-        info = service.info()
-    except BackendError as error:
-        connection.send_bytes(dumps(("load-error", str(error))))
-        return
-    except Exception as error:
-        message = f"backend {backend_name!r} failed while declaring itself: {type(error).__name__}: {error}"
-        connection.send_bytes(dumps(("load-error", message)))
-        return
-    connection.send_bytes(dumps(("ready", info)))
-    while True:
-        try:
-            request = pickle.loads(connection.recv_bytes())
-        except EOFError:  # the harness went away
-            return
-        kind, arguments = request[0], request[1:]
-        if kind == "stop":
-            return
-        try:
-            answer = ("ok", getattr(service, kind)(*arguments))
-        except Exception as error:  # unsupported() itself raised
-            answer = ("raised", BackendRaisedError.from_exception(error))
-        connection.send_bytes(dumps(answer))
+    return Placement.from_message(message)
 
 
 def describe_exit(exitcode: int | None) -> str:
@@ -280,7 +336,15 @@ def describe_exit(exitcode: int | None) -> str:
     return f"exited with status {exitcode}"
 
 
-class SandboxedBackend(_Declared):
+def _start_method() -> multiprocessing.context.BaseContext:
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOADED)
+        return context
+    return multiprocessing.get_context("spawn")
+
+
+class SandboxedBackend(_Caller):
     """The backend in a worker process, restarted after a crash, an exit or a time-out."""
 
     isolation = "process"
@@ -289,24 +353,30 @@ class SandboxedBackend(_Declared):
         if not (math.isfinite(time_limit) and time_limit > 0):
             raise ValueError(f"time_limit must be a positive finite number of seconds, got {time_limit!r}")
         self.backend_name, self.profile_asked, self.time_limit = backend_name, profile, time_limit
-        self.context = multiprocessing.get_context("spawn")
+        self.context = _start_method()
         self.process = None
         self.connection = None
         self.hangs = 0
         self.last_hang = ""
         self.restarts = 0
+        self._setup(shared=True)
         self._start()
         info = self._handshake()
         if isinstance(info, str):
+            self.arenas.close()
             raise SandboxStartError(info)
-        self._adopt(info)
+        try:
+            self._adopt(info)
+        except SandboxStartError:
+            self.close()
+            raise
 
     # -- lifecycle --------------------------------------------------------------------------------------------------
 
     def _start(self) -> None:
         parent, child = self.context.Pipe(duplex=True)
         self.process = self.context.Process(
-            target=_worker_main, args=(child, self.backend_name, self.profile_asked), name="snnloss-backend"
+            target=serve, args=(child, self.backend_name, self.profile_asked), name="snnloss-backend", daemon=True
         )
         self.process.start()
         child.close()
@@ -319,15 +389,21 @@ class SandboxedBackend(_Declared):
             self._kill()
             return f"backend {self.backend_name!r} did not load within {STARTUP_SECONDS:g} s"
         try:
-            kind, payload = pickle.loads(self.connection.recv_bytes())
+            reply = decode(self.connection.recv_bytes())
+            _require(isinstance(reply, dict) and reply.get("kind") in ("ready", "load-error"), "not a handshake")
+            if reply["kind"] == "load-error":
+                self._reap()
+                return _text(reply.get("message"), "message")
+            info = _declarations(reply.get("info"))
         except (EOFError, OSError):
             status = self._reap()
             return f"the worker loading backend {self.backend_name!r} {status} before it was ready"
-        if kind != "ready":
+        except WireError as error:
+            self._kill()
             self._reap()
-            return payload
+            return f"backend {self.backend_name!r}: the worker's first message is not a valid handshake: {error}"
         self._ready = True
-        return payload
+        return info
 
     def _reap(self) -> str:
         """Wait for a dead (or dying) worker and say how it ended."""
@@ -363,10 +439,11 @@ class SandboxedBackend(_Declared):
         return info if isinstance(info, str) else None
 
     def close(self) -> None:
+        super().close()
         if self.process is None:
             return
         with contextlib.suppress(OSError):
-            self.connection.send_bytes(dumps(("stop",)))
+            self.connection.send_bytes(encode({"kind": "stop"}))
         self.process.join(5)
         self._kill()
         self.connection.close()
@@ -374,34 +451,51 @@ class SandboxedBackend(_Declared):
 
     # -- requests ---------------------------------------------------------------------------------------------------
 
-    def _request(self, *request) -> object:
-        """The worker's answer, or :class:`CallFailedError` (declared hung, crash, exit, time-out)."""
+    def _exchange(self, request: dict):
+        """The worker's answer, or :class:`CallFailedError` (declared hung, crash, exit, time-out, protocol)."""
         if self.declared_hung:
-            raise CallFailedError(self.hung_message())
+            raise CallFailedError(self.hung_message(), cause="breaker")
         problem = self._ensure_worker()
         if problem:
-            raise CallFailedError(f"the backend's worker could not be restarted: {problem}")
+            raise CallFailedError(f"the backend's worker could not be restarted: {problem}", cause="crash")
         try:
-            self.connection.send_bytes(dumps(request))
+            self.connection.send_bytes(encode(request))
         except OSError:
-            raise CallFailedError(f"the backend's worker {self._lost()} before the call") from None
+            raise CallFailedError(f"the backend's worker {self._lost()} before the call", cause="crash") from None
         if not self.connection.poll(self.time_limit):
             self.hangs += 1
             self._kill()
             self._lost()
             self.last_hang = f"no answer in {self.time_limit:g} s"
-            raise CallFailedError(f"{self.last_hang} (time-out {self.hangs} of {HANG_LIMIT}; worker killed)")
+            raise CallFailedError(
+                f"{self.last_hang} (time-out {self.hangs} of {HANG_LIMIT}; worker killed)", cause="hang"
+            )
         try:
-            answer = self.connection.recv_bytes()
+            frame = self.connection.recv_bytes()
         except (EOFError, OSError):
-            raise CallFailedError(f"the backend's worker {self._lost()} during the call") from None
+            raise CallFailedError(f"the backend's worker {self._lost()} during the call", cause="crash") from None
         try:
-            kind, payload = pickle.loads(answer)
-        except Exception as error:
-            raise CallFailedError(f"the worker's answer could not be read: {type(error).__name__}: {error}") from None
-        if kind == "raised":
-            raise payload
-        return payload
+            reply = decode(frame)
+            _require(isinstance(reply, dict) and reply.get("kind") in ("ok", "raised", "ended"), "unknown reply kind")
+            if reply["kind"] != "ok":
+                error = _error(reply.get("error"))
+        except WireError as error:
+            raise self._protocol_breach(f"the worker's reply could not be read: {error}") from None
+        if reply["kind"] == "raised":
+            raise error
+        if reply["kind"] == "ended":
+            raise CallFailedError(
+                f"the backend raised {error.type_name}({error.message}), which would end the process", cause="ended"
+            )
+        return reply.get("answer")
+
+    def _protocol_breach(self, message: str) -> CallFailedError:
+        """A reply that breaks the protocol: the worker's state is unknown, so it is replaced."""
+        self._kill()
+        self._lost()
+        return CallFailedError(
+            f"{message} (the backend broke the worker's protocol; worker replaced)", cause="protocol"
+        )
 
     @property
     def declared_hung(self) -> bool:
@@ -409,23 +503,6 @@ class SandboxedBackend(_Declared):
 
     def hung_message(self) -> str:
         return f"backend declared hung after {HANG_LIMIT} time-outs (each: {self.last_hang}); this call was not made"
-
-    def unsupported(self, op: str, params: dict, device: str, dtype: str | None, inputs: dict | None = None):
-        try:
-            return self._request("unsupported", op, _on_cpu(params), device, dtype, inputs)
-        except BackendRaisedError as error:
-            raise DeclarationError(_declaration_message(error)) from None
-
-    def call(self, op: str, params: dict, inputs: dict, cotangent, device: str) -> Outcome:
-        try:
-            report = self._request("run", op, _on_cpu(params), _on_cpu(inputs), _cpu(cotangent), device)
-        except CallFailedError as failure:
-            return Outcome(error=failure)
-        return outcome_from_report(report)
-
-
-def _on_cpu(mapping: dict) -> dict:
-    return {k: _cpu(v) for k, v in mapping.items()}
 
 
 class DeclarationError(AssertionError):

@@ -82,5 +82,8 @@ class LossFunctions:
         return self._finish(per_sample, labels, logits.size(-1), dtype)
 
     def _finish(self, loss: torch.Tensor, labels: torch.Tensor, num_classes: int, dtype: torch.dtype) -> torch.Tensor:
-        """SHARED-4, SHARED-5, SHARED-6, SHARED-7: weight, reduce, and return in the input's dtype."""
+        """SHARED-4, SHARED-5, SHARED-6, SHARED-7: weight, reduce, and return in the input's dtype.
+
+        The result is a new tensor on every call; nothing is kept between calls (SHARED-14).
+        """
         return reduce(self._weighted(loss, labels, num_classes), self.reduction).to(dtype)

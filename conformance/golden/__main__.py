@@ -8,7 +8,7 @@ import warnings
 from pathlib import Path
 
 from ..files import write_atomic
-from . import coverage, drift, generate, validate
+from . import coverage, drift, generate, manifest, validate
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +28,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "generate":
         for path in generate.write(args.dir):
             print(f"wrote {path}")
+        print(f"wrote {manifest.write_manifest(args.dir)}")
         return 0
     if args.command == "check":
         changes = drift.check(args.dir)
@@ -35,6 +36,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"DRIFT {change}")
         drifted = len({(c.file, c.case) for c in changes})
         print(f"{drifted} drifted case(s)" if changes else "no drift: the vectors match the reference")
+        try:
+            manifest.verified_texts(args.dir)
+        except manifest.ManifestError as error:
+            print(f"MANIFEST {error}")
+            return 1
         return 1 if changes else 0
     if args.command == "coverage":
         counts = coverage.vector_counts()

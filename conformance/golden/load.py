@@ -71,13 +71,16 @@ def _children(node: yaml.Node) -> list[yaml.Node]:
     return []
 
 
-def safe_yaml(path: Path, what: str = "file"):
-    """The document in ``path``, read within the size and expansion bounds, safe tags only."""
+def safe_yaml(path: Path, what: str = "file", text: str | None = None):
+    """The document in ``path`` (or ``text``, already read from it), within the size and expansion bounds,
+    safe tags only.
+    """
     path = Path(path)
-    size = path.stat().st_size
+    size = path.stat().st_size if text is None else len(text.encode())
     if size > MAX_FILE_BYTES:
         raise UnsafeYamlError(f"the {what} is {size} bytes, above the limit of {MAX_FILE_BYTES} bytes")
-    text = path.read_text()
+    if text is None:
+        text = path.read_text()
     loader = SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -93,11 +96,13 @@ def safe_yaml(path: Path, what: str = "file"):
         loader.dispose()
 
 
-def load(path: Path) -> dict:
-    """Parse one vector file, bounded and with the safe loader (no ``!!python`` tags, no objects)."""
+def load(path: Path, text: str | None = None) -> dict:
+    """Parse one vector file (or its ``text``, already read), bounded and with the safe loader (no ``!!python``
+    tags, no objects).
+    """
     path = Path(path)
     try:
-        return safe_yaml(path, "vector file")
+        return safe_yaml(path, "vector file", text)
     except UnsafeYamlError as error:
         raise VectorFileError(path, None, str(error)) from error
     except UnicodeDecodeError as error:
@@ -105,7 +110,7 @@ def load(path: Path) -> dict:
     except OSError as error:
         raise VectorFileError(path, None, f"cannot be read: {error}") from error
     except yaml.YAMLError as error:
-        text = path.read_text()
+        text = path.read_text() if text is None else text
         mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
         case = case_at_line(text, mark.line) if mark else None
         where = f"line {mark.line + 1}" if mark else "unknown line"

@@ -14,6 +14,7 @@ shape      the result's shape
 gradient   the (surrogate) gradient: its dtype, shape and numbers
 device     the result is on the device of the inputs
 mutation   no input was modified in place
+retention  the previous call's result did not change during this call
 kernel     the backend's declared kernel ran (no silent fallback)
 =========  ============================================================
 
@@ -35,7 +36,7 @@ import torch
 
 from ..golden.compare import Problem
 
-KINDS = ("accepts", "error", "value", "dtype", "shape", "gradient", "device", "mutation", "kernel")
+KINDS = ("accepts", "error", "value", "dtype", "shape", "gradient", "device", "mutation", "retention", "kernel")
 UNATTRIBUTED = "UNATTRIBUTED"  # the report's row for a failure that no clause explains
 
 # The formula clause of each op: what its value is. ``spike_time`` picks its own below.
@@ -71,7 +72,7 @@ POPULATION = {"ce_rate_loss": "CE-RATE-2", "ce_count_loss": "CE-COUNT-2", "mse_c
 WEIGHT = {"mse_membrane_loss": "MSE-MEM-3", "mse_temporal_loss": "TMP-MSE-2", "ce_temporal_loss": "TMP-CE-2"}
 RATE_AND_MEMBRANE = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "mse_count_loss", "mse_membrane_loss")
 ESTIMATOR_RECORDS = ("first_spike", "multi_spike")
-NOT_JUDGED_FOR_LB = frozenset({"device", "kernel"})
+NOT_JUDGED_FOR_LB = frozenset({"device", "kernel", "retention"})
 HALF = (torch.float16, torch.bfloat16)
 
 
@@ -206,6 +207,7 @@ def clause_checks(op: str, params: Mapping, inputs: Mapping, expects_error: bool
             add(clause, "error")
         add("SHARED-12", "error")
         add("SHARED-8", "mutation")
+        add("SHARED-14", "retention")
         return {clause: frozenset(kinds) for clause, kinds in checks.items()}
     domain = _domain_clauses(op, params, inputs)
     for clause in _value_clauses(op, params, inputs):  # a raise is the value clauses' fault only on a plain case
@@ -220,6 +222,7 @@ def clause_checks(op: str, params: Mapping, inputs: Mapping, expects_error: bool
         add(clause, "gradient")
     add("SHARED-7", "device")
     add("SHARED-8", "mutation")
+    add("SHARED-14", "retention")
     return {clause: frozenset(kinds) for clause, kinds in checks.items()}
 
 
@@ -230,6 +233,7 @@ LISTED_KIND = {
     "SHARED-7": "device",
     "SHARED-8": "mutation",
     "SHARED-13": "gradient",
+    "SHARED-14": "retention",
     "CE-MAX-2": "gradient",
     "ST-FIRST-2": "gradient",
     "ST-MULTI-2": "gradient",
@@ -246,6 +250,7 @@ DERIVED = frozenset(
         *POPULATION.values(),
         *WEIGHT.values(),
         *("SHARED-2", "SHARED-4", "SHARED-5", "SHARED-6", "SHARED-7", "SHARED-8", "SHARED-9", "SHARED-10"),
+        "SHARED-14",
         *("SHARED-11", "SHARED-13", "CE-MAX-2", "MSE-COUNT-1", "MSE-MEM-2", "ST-1", "ST-FIRST-2", "ST-MULTI-2"),
         *("ST-TOL-2", "ST-TOL-3", "ST-TGT-1", "ST-TGT-2", "ST-TGT-3", "ST-TGT-4"),
     }

@@ -67,11 +67,17 @@ def _same_device(got: str, wanted: str) -> bool:
 
 
 def _behaviour_problems(outcome: Outcome, may_modify) -> tuple[list[Problem], set[str]]:
-    """What every call is checked for, whatever it returned: inputs left alone, the declared kernel ran."""
+    """What every call is checked for, whatever it returned: inputs left alone, the previous call's result
+    unchanged by this call, the declared kernel ran.
+    """
     problems, ran = [], {"mutation"}
     if outcome.mutated and not set(outcome.mutated) <= set(may_modify):
         modified = sorted(set(outcome.mutated) - set(may_modify))
         problems.append(Problem("mutation", f"the call modified its input(s) {modified} in place (SHARED-8)"))
+    if outcome.retention_checked:
+        ran.add("retention")
+    if outcome.overwritten:
+        problems.append(Problem("retention", outcome.overwritten))
     if outcome.kernel_ran is not None:
         ran.add("kernel")
     if outcome.kernel_ran is False:
@@ -188,6 +194,7 @@ class Verdict:
     checked: dict[str, str]  # kind of check -> pass | fail
     clause_checks: dict[str, frozenset]  # clause -> the kinds of check that verify it on this case
     legacy: list[str] = field(default_factory=list)  # LB ids, when the verdict is legacy
+    call_failed: bool = False  # the call did not complete (crash, exit, time-out, broken protocol, breaker)
 
     @property
     def status(self) -> str:
@@ -246,6 +253,7 @@ def verdict(
         attribution.legacy_checks(lb_ids) if profile == SNNTORCH else {},
     )
     result = Verdict(problems, attribution.checked_from(problems, ran), checks)
+    result.call_failed = isinstance(outcome.error, CallFailedError)
     if problems and legacy_is_expected and lb_ids:
         legacy = expectation_for(expected, SNNTORCH)
         if legacy is not None and not judge(outcome, legacy, differentiated, tolerance, spec, device)[0]:

@@ -14,7 +14,7 @@ from ..files import write_atomic
 from ..judging.attribution import UNATTRIBUTED
 from ..vocabulary import SPEC, STATUSES
 from .progress import NO_OP
-from .records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RERUN_KEY
+from .records import CHECKS_KEY, COUNTEREXAMPLE_KEY, DECLINED_KEY, LEGACY_KEY, META_KEY, RAN_KEY, RERUN_KEY
 
 MESSAGE_LINES = 60
 
@@ -51,6 +51,7 @@ class ClauseReport:
         self.known: set[str] = set()
         self.ops: dict[str, Counter] = defaultdict(Counter)  # per op: tests by outcome, and declined draws
         self.declined: dict[str, Counter] = defaultdict(Counter)  # per op: reason -> declined draws or cases
+        self.exercised: dict[str, Counter] = defaultdict(Counter)  # per op: vectors and property examples that ran
         self.failures: list[dict] = []  # every failed test: where, which clauses, why, and how to rerun it
         self.legacy_items: list[dict] = []  # every expected failure explained by legacy behaviours
         self.unattributed: list[dict] = []  # failed tests that no clause explains, and why
@@ -141,6 +142,15 @@ class ClauseReport:
         self.ops[op][outcome] += 1
         for reason, count in declined.items():
             self.declined[op][reason] += count
+        ran = props.get(RAN_KEY)
+        if isinstance(ran, dict) and outcome in ("pass", "fail", "xfail"):
+            kind = "vectors" if ran.get("kind") == "vector" else "examples"
+            self.exercised[op][kind] += int(ran.get("calls", 0))
+
+    def exercised_text(self, op: str) -> str:
+        """How much of the backend ``op``'s tests really called: vectors and property examples that ran."""
+        counter = self.exercised.get(op, Counter())
+        return f"{counter['vectors']} vectors, {counter['examples']} property examples"
 
     def op_lines(self) -> list[str]:
         """One line per op: how its tests ended, and what the backend declined and why."""
@@ -148,7 +158,8 @@ class ClauseReport:
         for op in sorted(self.ops):
             counter = self.ops[op]
             ran = sum(counter[s] for s in ("pass", "fail", "xfail"))
-            parts = [f"ran {ran}"] + [f"{counter[s]} {s}" for s in ("fail", "xfail", "skip", "not-run") if counter[s]]
+            parts = [f"ran {ran} ({self.exercised_text(op)})"]
+            parts += [f"{counter[s]} {s}" for s in ("fail", "xfail", "skip", "not-run") if counter[s]]
             if self.declined.get(op):
                 reasons = "; ".join(f"{reason} ({n})" for reason, n in self.declined[op].most_common(3))
                 parts.append(f"declined {sum(self.declined[op].values())}: {reasons}")
@@ -186,7 +197,13 @@ class ClauseReport:
             "legacy_attributions": self.legacy_items,
             "unattributed": self.unattributed,
             "ops": {
-                op: {**self.ops[op], "declined_reasons": dict(self.declined.get(op, {}))} for op in sorted(self.ops)
+                op: {
+                    **self.ops[op],
+                    "vectors_ran": self.exercised[op]["vectors"],
+                    "examples_ran": self.exercised[op]["examples"],
+                    "declined_reasons": dict(self.declined.get(op, {})),
+                }
+                for op in sorted(self.ops)
             },
             "clauses": {
                 c: {"status": s, **counter, "by_device_dtype": cells.get(c, {})} for c, s, counter in self.rows()

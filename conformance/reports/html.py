@@ -37,7 +37,13 @@ def render(header: dict, report: ClauseReport, spec_url: str = DEFAULT_SPEC_URL)
         for clause, status, counter in report.rows()
     ]
     ops = [
-        {"name": op, **{s: report.ops[op][s] for s in STATUSES}, "declined": report.declined[op].most_common()}
+        {
+            "name": op,
+            **{s: report.ops[op][s] for s in STATUSES},
+            "vectors_ran": report.exercised[op]["vectors"],
+            "examples_ran": report.exercised[op]["examples"],
+            "declined": report.declined[op].most_common(),
+        }
         for op in sorted(report.ops)
     ]
     totals = report.totals()

@@ -14,3 +14,4 @@ CHECKS_KEY = "snnloss_checks"  # the kinds of check that ran, their outcomes, an
 COUNTEREXAMPLE_KEY = "snnloss_counterexample"  # a failing property's example as a vector file
 RERUN_KEY = "snnloss_rerun"  # the command that reruns a failed test
 DECLINED_KEY = "snnloss_declined"  # reason -> draws or cases the backend declined
+RAN_KEY = "snnloss_ran"  # {"kind": "vector" | "property", "calls": examples that made an accepted call, "declined": n}

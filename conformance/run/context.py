@@ -22,11 +22,20 @@ class RunningTest:
 
     item: object
     named: tuple = ()  # the clauses the test's marker names (what its metamorphic relations verify)
-    accepted: int = 0
+    accepted: int = 0  # calls the backend accepted
+    examples: int = 0  # examples (a vector, a drawn input, a fixed case) in which at least one call was accepted
     declined: Counter = field(default_factory=Counter)
     credited: dict = field(default_factory=dict)  # clause -> pass | skip, from verdicts that passed
     failure: dict | None = None  # {"clauses": {clause: status}, "unattributed": [kinds]} of the last failure
     legacy: list = field(default_factory=list)
+    _example: object = None  # what identifies the running example (Hypothesis's build context)
+
+    def accept(self, example: object) -> None:
+        """Count an accepted call, and the example it belongs to if it is the example's first."""
+        self.accepted += 1
+        if example is None or example is not self._example:
+            self.examples += 1
+        self._example = example
 
     def note(self, statuses: dict[str, str], unattributed: list[str], failed: bool) -> None:
         """Add one verdict's clause statuses: a passing verdict credits, a failing one replaces the last failure."""

@@ -47,6 +47,8 @@ def judge_case(
     """
     cotangent = cotangent_of(context, op, case)
     outcome = context.backend.call(op, params, inputs, cotangent, device)
+    if "SHARED-14" in named and outcome.result is not None:
+        probe_retention(context, op, params, inputs, cotangent, device, outcome)
     result = verdict(
         outcome,
         op,
@@ -61,6 +63,26 @@ def judge_case(
     )
     note(context, result)
     return result
+
+
+def other_inputs(op: str, inputs: dict) -> dict:
+    """The same inputs with another record (spikes and silences swapped, or other values), for a second call."""
+    from ..ops import OPS
+
+    name = OPS[op].differentiable
+    record = inputs[name]
+    if not record.is_floating_point():
+        return inputs
+    binary = bool(((record == 0) | (record == 1)).all())
+    return {**inputs, name: 1 - record if binary else record * 2 + 1}
+
+
+def probe_retention(context: Context, op: str, params: dict, inputs: dict, cotangent, device: str, outcome) -> None:
+    """SHARED-14 on this case: call again on other inputs, and note on ``outcome`` whether its result changed."""
+    probe = context.backend.call(op, params, other_inputs(op, inputs), cotangent, device)
+    outcome.retention_checked = outcome.retention_checked or probe.retention_checked
+    if probe.overwritten:
+        outcome.overwritten = "\n".join(filter(None, [outcome.overwritten, probe.overwritten]))
 
 
 def note(context: Context, result: Verdict) -> None:

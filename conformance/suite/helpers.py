@@ -93,19 +93,49 @@ def input_infos(inputs: dict) -> dict[str, InputInfo]:
 DECLINE_STREAK = 6  # declined draws in a row, with none accepted yet, after which a property test skips
 
 
+class ExplorationStoppedError(BaseException):
+    """A call failed (a crash, an exit, a time-out, a broken protocol): the test stops at this example.
+
+    It derives from ``BaseException`` so that Hypothesis does not catch it: shrinking a crash would
+    restart the worker for every attempt. The plugin reports ``failure`` (the first failing input).
+    """
+
+    def __init__(self, failure: BaseException) -> None:
+        super().__init__(str(failure))
+        self.failure = failure
+
+    def __str__(self) -> str:
+        return str(self.failure)
+
+
+def declined_reason(
+    context: Context, op: str, params: dict, inputs: dict, device: str, dtype: str | None
+) -> str | None:
+    """Why the backend does not take this case: outside its declared domain, or its ``unsupported()``'s reason."""
+    domain = context.backend.domain
+    reason = domain.excludes(op, params, inputs) if domain is not None else None
+    if reason is None:
+        reason = context.backend.unsupported(op, params, device, dtype, inputs=input_infos(inputs))
+    return reason
+
+
 def admit(context: Context, op: str, params: dict, inputs: dict, device: str) -> None:
-    """Go on only with a case the backend accepts: a declined Hypothesis draw is rejected (another is drawn);
-    a test whose first draws are all declined skips, so it never passes on nothing.
+    """Go on only with a case the backend accepts. A declined Hypothesis draw is rejected and counted (another is
+    drawn; the run's Hypothesis profiles do not count rejections against the test); a test whose first draws are
+    all declined skips, so it never passes on nothing.
     """
     from hypothesis import currently_in_test_context, reject
 
     record = inputs[OPS[op].differentiable]
     dtype = DTYPE_NAMES.get(record.dtype, str(record.dtype))
-    reason = context.backend.unsupported(op, params, device, dtype, inputs=input_infos(inputs))
+    try:
+        reason = declined_reason(context, op, params, inputs, device, dtype)
+    except CallFailedError as failure:
+        stop_or_raise(AssertionError(f"the backend's unsupported() did not answer: {failure}"))
     state = context.current
     if reason is None:
         if state is not None:
-            state.accepted += 1
+            state.accept(_current_example())
         return
     if state is not None:
         state.declined[reason] += 1
@@ -113,6 +143,27 @@ def admit(context: Context, op: str, params: dict, inputs: dict, device: str) ->
     if not in_hypothesis or state is None or (state.accepted == 0 and sum(state.declined.values()) >= DECLINE_STREAK):
         pytest.skip(f"declined: {reason}")
     reject()
+
+
+def _current_example() -> object:
+    """Hypothesis's context of the running example (one object per example), or ``None`` outside Hypothesis."""
+    from hypothesis import currently_in_test_context
+    from hypothesis.control import current_build_context
+
+    return current_build_context() if currently_in_test_context() else None
+
+
+def stop_or_raise(failure: BaseException, call_failed: bool = True):
+    """Raise ``failure``; inside Hypothesis, after a failed call, stop exploring instead (no shrinking)."""
+    from hypothesis import currently_in_test_context
+
+    if call_failed and currently_in_test_context():
+        raise ExplorationStoppedError(failure)
+    raise failure
+
+
+def fail(context: Context, op: str, params: dict, inputs: dict, verdict: Verdict, test: str):
+    stop_or_raise(PropertyFailedError(context, op, params, inputs, verdict, test), verdict.call_failed)
 
 
 def check_against_reference(context: Context, op: str, params: dict, inputs: dict, device: str, test: str) -> Verdict:
@@ -126,7 +177,7 @@ def check_against_reference(context: Context, op: str, params: dict, inputs: dic
     case, _ = reference_case(op, params, inputs)
     verdict = judge_case(context, op, params, inputs, case, device)
     if verdict.problems and not verdict.legacy:
-        raise PropertyFailedError(context, op, params, inputs, verdict, test)
+        fail(context, op, params, inputs, verdict, test)
     return verdict
 
 
@@ -154,9 +205,10 @@ def run(context: Context, op: str, params: dict, inputs: dict, device: str, test
             reject()  # the backend may reject this input: the relation cannot be evaluated on it
         return value
     result = Verdict(problems, attribution.checked_from(problems, ran), attribution.clause_checks(op, params, inputs))
+    result.call_failed = isinstance(outcome.error, CallFailedError)
     note(context, result)
     if problems:
-        raise PropertyFailedError(context, op, params, inputs, result, test)
+        fail(context, op, params, inputs, result, test)
     return value
 
 
@@ -178,4 +230,4 @@ def check_relation(
     result = Verdict([problem] if problem else [], {"value": "fail" if problem else "pass"}, checks)
     note(context, result)
     if problem:
-        raise PropertyFailedError(context, op, params, inputs, result, test)
+        raise PropertyFailedError(context, op, params, inputs, result, test)  # the relation failed: shrink it

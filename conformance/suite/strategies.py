@@ -11,8 +11,9 @@ import torch
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 
+from ..backend import Domain
 from ..ops import ESTIMATORS, OPS
-from ..tensors import LABEL_DTYPES, RECORD_DTYPES
+from ..tensors import DTYPES, LABEL_DTYPES, RECORD_DTYPES
 
 MAIN_CLAUSES = {name: spec.clauses for name, spec in OPS.items()}  # what a property test of each op checks
 
@@ -20,12 +21,32 @@ MEMBRANE_OPS = {"ce_rate_loss", "ce_max_membrane_loss", "mse_membrane_loss"}
 RECORD_NAME = {name: spec.inputs[0] for name, spec in OPS.items()}  # spk_out, mem_out or spk_rec
 
 
-def dims(max_steps: int = 8, max_batch: int = 4, max_outputs: int = 5, min_batch: int = 1):
+WHOLE_DOMAIN = Domain()
+
+
+def domain_of(within) -> Domain:
+    """The declared domain of ``within`` (the backend's handle), or the whole domain."""
+    return getattr(within, "domain", None) or WHOLE_DOMAIN
+
+
+def dims(
+    max_steps: int = 8, max_batch: int = 4, max_outputs: int = 5, min_batch: int = 1, domain: Domain = WHOLE_DOMAIN
+):
+    """``(T, B, N)``, inside the backend's declared sizes."""
+    max_steps = min(max_steps, domain.max_steps or max_steps)
+    max_batch = max(min_batch, min(max_batch, domain.max_batch or max_batch))
+    max_outputs = min(max_outputs, domain.max_neurons or max_outputs)
     return st.tuples(st.integers(1, max_steps), st.integers(min_batch, max_batch), st.integers(1, max_outputs))
 
 
-def record_dtypes() -> st.SearchStrategy[torch.dtype]:
-    return st.sampled_from(RECORD_DTYPES)
+def record_dtypes(within=None) -> st.SearchStrategy[torch.dtype]:
+    """A record dtype the backend declares (all of them when it declares none of the domain's)."""
+    declared = [DTYPES[name] for name in getattr(within, "dtypes", ()) if name in DTYPES]
+    return st.sampled_from([d for d in RECORD_DTYPES if d in declared] or list(RECORD_DTYPES))
+
+
+def label_dtypes(domain: Domain) -> st.SearchStrategy[torch.dtype]:
+    return st.sampled_from([DTYPES[name] for name in domain.label_dtypes] or list(LABEL_DTYPES))
 
 
 def spike_record(shape, dtype: torch.dtype = torch.float32) -> st.SearchStrategy[torch.Tensor]:
@@ -62,21 +83,28 @@ def loss_case(
     min_batch: int = 1,
     reductions=("mean", "sum", "none"),
     dtypes: bool = True,
+    within=None,
 ):
     """``(params, inputs)`` for a loss; ``weighted``/``population`` force a choice when not ``None``.
 
     ``dtypes``: draw the record's float dtype and the labels' integer dtype too (else float32, int64).
+    ``within``: the backend's handle; draws stay inside its declared dtypes and :class:`Domain`
+    (a test that needs what the domain excludes skips before it draws).
     """
-    T, B, N = draw(dims(min_batch=min_batch))
-    dtype = draw(record_dtypes()) if dtypes else torch.float32
-    label_dtype = draw(st.sampled_from(LABEL_DTYPES)) if dtypes else torch.int64
-    params = {"reduction": draw(st.sampled_from(reductions))}
+    domain = domain_of(within)
+    T, B, N = draw(dims(min_batch=min_batch, domain=domain))
+    dtype = draw(record_dtypes(within)) if dtypes else torch.float32
+    label_dtype = draw(label_dtypes(domain)) if dtypes else torch.int64
+    params = {"reduction": draw(st.sampled_from([r for r in reductions if r in domain.reductions] or reductions))}
     classes = N
+    if not domain.population_code:
+        population = False
     if op in ("ce_rate_loss", "ce_count_loss", "mse_count_loss") and (
         population or (population is None and draw(st.booleans()))
     ):
-        classes = draw(st.integers(1, 3))
-        N = classes * draw(st.integers(1, 3))
+        most = domain.max_neurons or 9
+        classes = draw(st.integers(1, min(3, most)))
+        N = classes * draw(st.integers(1, max(1, min(3, most // classes))))
         params.update(population_code=True, num_classes=classes)
     if op == "mse_count_loss":
         params.update(correct_rate=draw(RATES), incorrect_rate=draw(RATES))
@@ -84,11 +112,11 @@ def loss_case(
         params.update(on_target=draw(scalar(LEVELS)), off_target=draw(scalar(LEVELS)))
     if op == "mse_temporal_loss":
         params.update(on_target=draw(scalar(target_time(T))), off_target=draw(scalar(target_time(T))))
-        tolerance = draw(st.sampled_from([None, 0, 1, 2, 2.5]))  # None: the default
+        tolerance = draw(st.sampled_from([None, 0, 1, 2, 2.5] if domain.tolerance else [None, 0]))  # None: the default
         params.update({} if tolerance is None else {"tolerance": tolerance})
     if op == "ce_temporal_loss":
         params["inverse"] = draw(st.sampled_from(["negate", "reciprocal"]))
-    if weighted or (weighted is None and draw(st.booleans())):
+    if domain.weight and (weighted or (weighted is None and draw(st.booleans()))):
         params["weight"] = draw(class_weight(classes, dtype))
     shape = (T, B, N)
     record = draw(membrane_record(shape, dtype) if op in MEMBRANE_OPS else spike_record(shape, dtype))
@@ -97,17 +125,19 @@ def loss_case(
 
 
 @st.composite
-def estimator_case(draw, op: str, dtypes: bool = True):
-    T, B, N = draw(dims())
-    dtype = draw(record_dtypes()) if dtypes else torch.float32
+def estimator_case(draw, op: str, dtypes: bool = True, within=None):
+    domain = domain_of(within)
+    T, B, N = draw(dims(domain=domain))
+    dtype = draw(record_dtypes(within)) if dtypes else torch.float32
     if op == "tolerance":
         times = arrays(np.int16, (B, N), elements=st.integers(0, T - 1)).map(
             lambda a: torch.from_numpy(a.astype(np.float32)).to(dtype)
         )
-        params = {"tolerance": draw(st.sampled_from([-1, 0, 1, 2, 2.5]))}
+        params = {"tolerance": draw(st.sampled_from([-1, 0, 1, 2, 2.5] if domain.tolerance else [0]))}
         return params, {"spk_time": draw(times), "target": draw(times)}
     if op == "spike_time":
-        return draw(spike_time_case(T, B, N, dtype, draw(labels(B, N, draw(st.sampled_from(LABEL_DTYPES))))))
+        targets = draw(labels(B, N, draw(label_dtypes(domain))))
+        return draw(spike_time_case(T, B, N, dtype, targets, domain))
     params = {"spk_count": draw(st.integers(1, 3))} if op == "multi_spike" else {}
     return params, {"spk_rec": draw(spike_record((T, B, N), dtype))}
 
@@ -126,7 +156,9 @@ def scalar(values: st.SearchStrategy) -> st.SearchStrategy:
 
 
 @st.composite
-def spike_time_case(draw, T: int, B: int, N: int, dtype: torch.dtype, label_targets: torch.Tensor):
+def spike_time_case(
+    draw, T: int, B: int, N: int, dtype: torch.dtype, label_targets: torch.Tensor, domain: Domain = WHOLE_DOMAIN
+):
     """``SpikeTime``'s constructor parameters over their domain, and matching targets.
 
     ST-TGT-1, ST-TGT-2, ST-TGT-3, ST-TGT-4.
@@ -134,10 +166,10 @@ def spike_time_case(draw, T: int, B: int, N: int, dtype: torch.dtype, label_targ
     Multi-spike targets come as lists or 1-D tensors of ``F`` times (``F = 1`` included); explicit target
     times broadcast to ``[B, N]`` or ``[F, B, N]``, with ``F`` unrelated to ``B``.
     """
-    multi = draw(st.booleans())
+    multi = domain.multi_spike and draw(st.booleans())
     params: dict = {"multi_spike": multi} if multi or draw(st.booleans()) else {}
     if draw(st.booleans()):
-        params["tolerance"] = draw(st.sampled_from([0, 1, 2.5, -1]))
+        params["tolerance"] = draw(st.sampled_from([0, 1, 2.5, -1] if domain.tolerance else [0]))
     count = draw(st.integers(1, 3))
     if multi:  # on/off are sequences whenever multi_spike is set, even when targets are times
         on = [draw(target_time(T)) for _ in range(count)]
@@ -146,7 +178,7 @@ def spike_time_case(draw, T: int, B: int, N: int, dtype: torch.dtype, label_targ
         params.update(
             on_target=torch.tensor(on) if as_tensor else on, off_target=torch.tensor(off) if as_tensor else off
         )
-    if draw(st.booleans()):  # explicit target times
+    if domain.target_is_time and draw(st.booleans()):  # explicit target times
         params["target_is_time"] = True
         leading = (count,) if multi else ()
         shape = draw(st.sampled_from([(*leading, B, N), (*leading, 1, N), (*leading, 1, 1)]))
@@ -159,5 +191,5 @@ def spike_time_case(draw, T: int, B: int, N: int, dtype: torch.dtype, label_targ
     return params, {"spk_out": draw(spike_record((T, B, N), dtype)), "targets": label_targets}
 
 
-def any_case(op: str, **kwargs):
-    return estimator_case(op) if op in ESTIMATORS else loss_case(op, **kwargs)
+def any_case(op: str, within=None, **kwargs):
+    return estimator_case(op, within=within) if op in ESTIMATORS else loss_case(op, within=within, **kwargs)

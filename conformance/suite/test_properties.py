@@ -45,11 +45,21 @@ def _skip_unsupported(conformance: Context, op: str, device: str, dtype: str | N
         pytest.skip(f"declined: {backend.name} does not support {dtype} records")
 
 
-def _plain_case(op: str):
+def _plain_case(conformance: Context, op: str):
     """A case without class weights or population codes (where legacy behaviours live)."""
     if op in LOSSES:
-        return S.loss_case(op, weighted=False, population=False, dtypes=False)
-    return S.estimator_case(op, dtypes=False)
+        return S.loss_case(op, within=conformance.backend, weighted=False, population=False, dtypes=False)
+    return S.estimator_case(op, dtypes=False, within=conformance.backend)
+
+
+def _skip_outside_domain(conformance: Context, reductions: tuple[str, ...] = (), population: bool = False) -> None:
+    """Skip a relation that needs what the backend's declared domain excludes (it declines all such draws)."""
+    domain = S.domain_of(conformance.backend)
+    missing = [r for r in reductions if r not in domain.reductions]
+    if missing:
+        pytest.skip(f"declined: outside the declared domain: reduction={missing[0]!r}")
+    if population and not domain.population_code:
+        pytest.skip("declined: outside the declared domain: population_code=True")
 
 
 @pytest.mark.parametrize(
@@ -59,7 +69,7 @@ def _plain_case(op: str):
 def test_matches_reference(conformance: Context, op: str, device: str, data) -> None:
     """Differential: value and (surrogate) gradient equal the reference's; inputs are never modified."""
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.any_case(op), label="case")
+    params, inputs = data.draw(S.any_case(op, within=conformance.backend), label="case")
     check_against_reference(conformance, op, params, inputs, device, "test_matches_reference")
 
 
@@ -156,7 +166,12 @@ def test_odd_and_large_shapes(conformance: Context, op: str, device: str, shape)
 def test_reduction_consistency(conformance: Context, op: str, device: str, data) -> None:
     """'sum' is the sum of 'none', 'mean' its mean (unweighted)."""
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, reductions=("none",), dtypes=False))
+    _skip_outside_domain(conformance, reductions=("none", "sum", "mean"))
+    params, inputs = data.draw(
+        S.loss_case(
+            op, within=conformance.backend, weighted=False, population=False, reductions=("none",), dtypes=False
+        )
+    )
     test = "test_reduction_consistency"
     per_item = run(conformance, op, params, inputs, device, test).double()
     for reduction, expected in (("sum", per_item.sum()), ("mean", per_item.mean())):
@@ -179,8 +194,17 @@ def test_reduction_consistency(conformance: Context, op: str, device: str, data)
 def test_batch_splitting(conformance: Context, op: str, device: str, data) -> None:
     """The per-sample loss of a batch is the concatenation of its halves' (unweighted, 'none')."""
     _skip_unsupported(conformance, op, device)
+    _skip_outside_domain(conformance, reductions=("none",))
     params, inputs = data.draw(
-        S.loss_case(op, weighted=False, population=False, min_batch=2, reductions=("none",), dtypes=False)
+        S.loss_case(
+            op,
+            within=conformance.backend,
+            weighted=False,
+            population=False,
+            min_batch=2,
+            reductions=("none",),
+            dtypes=False,
+        )
     )
     record_name = next(k for k in inputs if k != "targets")
     batch = inputs["targets"].shape[0]
@@ -219,7 +243,9 @@ TIME_INVARIANT = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "mse_
 def test_time_permutation(conformance: Context, op: str, device: str, data) -> None:
     """Losses on counts, rates and maxima do not depend on the order of time steps."""
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, dtypes=False))
+    params, inputs = data.draw(
+        S.loss_case(op, within=conformance.backend, weighted=False, population=False, dtypes=False)
+    )
     record_name = next(k for k in inputs if k != "targets")
     steps = inputs[record_name].shape[0]
     order = torch.tensor(data.draw(st.permutations(range(steps)), label="order"))
@@ -230,7 +256,7 @@ def test_time_permutation(conformance: Context, op: str, device: str, data) -> N
 
 
 def _first_spike_after_padding(conformance, device, data, where: str) -> None:
-    params, inputs = data.draw(S.estimator_case("first_spike", dtypes=False))
+    params, inputs = data.draw(S.estimator_case("first_spike", dtypes=False, within=conformance.backend))
     spikes = inputs["spk_rec"]
     pad = data.draw(st.integers(1, 4), label="pad")
     zeros = torch.zeros((pad, *spikes.shape[1:]))
@@ -277,7 +303,12 @@ CLASS_SYMMETRIC = ("ce_rate_loss", "ce_count_loss", "ce_max_membrane_loss", "ce_
 def test_class_permutation(conformance: Context, op: str, device: str, data) -> None:
     """Renaming the classes (permuting outputs and labels together) leaves every sample's loss unchanged."""
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.loss_case(op, weighted=False, population=False, reductions=("none",), dtypes=False))
+    _skip_outside_domain(conformance, reductions=("none",))
+    params, inputs = data.draw(
+        S.loss_case(
+            op, within=conformance.backend, weighted=False, population=False, reductions=("none",), dtypes=False
+        )
+    )
     record_name = next(k for k in inputs if k != "targets")
     outputs = inputs[record_name].shape[-1]
     order = torch.tensor(data.draw(st.permutations(range(outputs)), label="order"))
@@ -297,7 +328,10 @@ def test_population_code_equivalence(conformance: Context, device: str, data) ->
     """A population code equals the plain loss on the block sums."""
     op = "ce_count_loss"
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(S.loss_case(op, weighted=False, population=True, dtypes=False))
+    _skip_outside_domain(conformance, population=True)
+    params, inputs = data.draw(
+        S.loss_case(op, within=conformance.backend, weighted=False, population=True, dtypes=False)
+    )
     classes = params["num_classes"]
     pooled = inputs["spk_out"].unflatten(-1, (classes, -1)).sum(-1)
     plain = {k: v for k, v in params.items() if k not in ("population_code", "num_classes")}
@@ -312,7 +346,7 @@ def test_population_code_equivalence(conformance: Context, device: str, data) ->
 def test_float32_matches_float64(conformance: Context, op: str, device: str, data) -> None:
     """The float32 result is the float64 result to float32 accuracy."""
     _skip_unsupported(conformance, op, device, "float64")
-    params, inputs = data.draw(_plain_case(op))
+    params, inputs = data.draw(_plain_case(conformance, op))
     wide = {k: v.double() if v.is_floating_point() else v for k, v in inputs.items()}
     test = "test_float32_matches_float64"
     for case in (inputs, wide):  # each judged against the reference: dtype, value and gradient
@@ -337,7 +371,7 @@ def test_float32_matches_float64(conformance: Context, op: str, device: str, dat
 def test_non_contiguous_inputs(conformance: Context, op: str, device: str, data) -> None:
     """A non-contiguous record gives the same result as its contiguous copy."""
     _skip_unsupported(conformance, op, device)
-    params, inputs = data.draw(_plain_case(op))
+    params, inputs = data.draw(_plain_case(conformance, op))
     name = next(iter(inputs))
     strided = inputs[name].transpose(0, -1).contiguous().transpose(0, -1)
     test = "test_non_contiguous_inputs"
@@ -354,7 +388,7 @@ def test_cpu_matches_cuda(conformance: Context, op: str, device: str, data) -> N
     """The same call on CPU and on a CUDA device agrees to the dtype's tolerance."""
     _skip_unsupported(conformance, op, device)
     _skip_unsupported(conformance, op, "cpu")
-    params, inputs = data.draw(_plain_case(op))
+    params, inputs = data.draw(_plain_case(conformance, op))
     test = "test_cpu_matches_cuda"
     on_gpu = run(conformance, op, params, inputs, device, test)
     on_cpu = run(conformance, op, params, inputs, "cpu", test)

@@ -7,7 +7,7 @@ import pytest
 from ..golden.load import expectation_for
 from ..run.context import Context
 from .cases import judge_case
-from .helpers import input_infos
+from .helpers import declined_reason
 from .vectors import Vector
 
 
@@ -33,17 +33,18 @@ def _failure(context: Context, vector: Vector, device: str, problems: list[str],
 
 
 def test_vector(conformance: Context, vector: Vector, device: str) -> None:
-    backend, case = conformance.backend, vector.case
+    case = vector.case
     expectation = expectation_for(case["expected"], conformance.profile)
     if expectation is None:
         pytest.skip(f"{case['id']} has no expectation under {conformance.profile} (outside that profile's domain)")
     invalid = expectation["result"] == "invalid"
     params, inputs = vector.decoded_params("cpu"), vector.inputs("cpu")
     checked_dtype = None if invalid else vector.dtype  # bad dtypes must be rejected by all
-    reason = backend.unsupported(vector.op, params, device, checked_dtype, inputs=input_infos(inputs))
+    reason = declined_reason(conformance, vector.op, params, inputs, device, checked_dtype)
     if reason:
         conformance.current.declined[reason] += 1
         pytest.skip(f"declined: {reason}")
+    conformance.current.accept(None)
     verdict = judge_case(conformance, vector.op, params, inputs, case, device, tuple(case["clauses"]))
     if verdict.legacy:
         pytest.xfail(f"legacy behaviour {', '.join(verdict.legacy)}: matches snnTorch 1.0.0, not the spec")

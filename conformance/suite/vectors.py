@@ -69,10 +69,17 @@ def check_extra_vectors(extra: list[str]) -> list[Path]:
 
 
 def load_vectors(extra: list[str], dtypes: list[str] | None) -> list[Vector]:
-    """The built-in vectors and the (already checked) extra files, as test parameters."""
+    """The built-in vectors (verified against the shipped manifest) and the (already checked) extra files."""
+    from ..golden.manifest import ManifestError, verified_texts
+
+    try:
+        shipped = verified_texts(VECTOR_DIR)
+    except ManifestError as error:
+        raise VectorsError(f"the built-in vectors: {error}") from None
     vectors = []
     for path in vector_files(extra):
-        document = load(path)
+        builtin = path.parent == VECTOR_DIR
+        document = load(path, shipped[path.name] if builtin else None)
         for params, case in iter_cases(document):
             vector = Vector(str(path), document["op"], params, case)
             if dtypes is None or vector.dtype in dtypes:

@@ -20,7 +20,7 @@ def cases() -> list[Case]:
                     op=op,
                     params={"inverse": inverse, "reduction": reduction},
                     inputs={"spk_rec": x, "targets": y},
-                    clauses=("TMP-CE-1", "TMP-CE-2", "ST-FIRST-1", "ST-FIRST-2", "SHARED-8"),
+                    clauses=("TMP-CE-1", "TMP-CE-2", "ST-FIRST-1", "ST-FIRST-2", "SHARED-8", "SHARED-14"),
                     comment=f"logits {'-t' if inverse == 'negate' else '1/(t+1)'}; reduction={reduction}",
                 )
             )

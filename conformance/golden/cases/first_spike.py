@@ -17,7 +17,7 @@ def cases() -> list[Case]:
             op=op,
             params={},
             inputs={"spk_rec": spikes(6, 3, 4, 0.2, seed="fs")},
-            clauses=base,
+            clauses=(*base, "SHARED-14"),
             flags=(),
             comment="a random record [T, B, N]",
         ),

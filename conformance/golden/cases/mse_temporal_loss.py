@@ -23,6 +23,7 @@ def cases() -> list[Case]:
             "ST-FIRST-2",
             "SHARED-5",
             "SHARED-8",
+            "SHARED-14",
             "LB-1",
         )
         out.append(

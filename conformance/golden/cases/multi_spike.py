@@ -16,7 +16,7 @@ def cases() -> list[Case]:
             op=op,
             params={"spk_count": 2},
             inputs={"spk_rec": both},
-            clauses=("ST-MULTI-1", "ST-MULTI-2", "LB-9"),
+            clauses=("ST-MULTI-1", "ST-MULTI-2", "SHARED-14", "LB-9"),
             flags=("multi_spike",),
             comment="neurons spiking at (0, 2) and (2, 4): true second spikes 2 and 4 (upstream: 5 and 4)",
         ),

@@ -62,7 +62,7 @@ def loss_cases(op: str, record: str, make, extra: LossClauses) -> list[Case]:
                 op=op,
                 params={"reduction": reduction},
                 inputs={record: x, "targets": y},
-                clauses=("SHARED-5", "SHARED-13", "SHARED-8", "SHARED-7", *extra.of(reduction)),
+                clauses=("SHARED-5", "SHARED-13", "SHARED-8", "SHARED-7", "SHARED-14", *extra.of(reduction)),
                 comment=f"T, B, N all different; reduction={reduction}",
             )
         )

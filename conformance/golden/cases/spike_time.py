@@ -20,7 +20,7 @@ def cases() -> list[Case]:
             op=op,
             params={},
             inputs={"spk_out": x, "targets": y},
-            clauses=("ST-TGT-1", "ST-TGT-4", "ST-FIRST-1", "ST-FIRST-2", "LB-1"),
+            clauses=("ST-TGT-1", "ST-TGT-4", "ST-FIRST-1", "ST-FIRST-2", "SHARED-14", "LB-1"),
             comment="defaults: the label fires at step 0, the others at -1, that is T-1",
         ),
         Case(

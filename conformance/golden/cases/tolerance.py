@@ -18,7 +18,7 @@ def cases() -> list[Case]:
             op=op,
             params={"tolerance": tol},
             inputs={"spk_time": times, "target": target},
-            clauses=("ST-TOL-1", "ST-TOL-2", *extra),
+            clauses=("ST-TOL-1", "ST-TOL-2", "SHARED-14", *extra),
             flags=flags,
             comment=why,
         )
