@@ -205,18 +205,31 @@ def pytest_runtest_call(item: pytest.Item):
                 item.user_properties.append((LEGACY_KEY, sorted(state.legacy)))
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(wrapper=True, tryfirst=True)
 def pytest_pyfunc_call(pyfuncitem: pytest.Function):
-    """Once the backend is declared hung, or the test's op declared crashing, the test fails at once."""
+    """Breakers first: once the backend is declared hung, or the test's op declared crashing, the test fails at
+    once. After the call, a property test that could not run one example whole because the backend declined
+    its calls skips as declined (Hypothesis calls that unsatisfiable).
+    """
     context = pyfuncitem.config.stash.get(CONTEXT_KEY, None)
     meta = _meta(pyfuncitem) if context is not None else None
-    if meta is None:
-        return
-    if context.backend.declared_hung:
-        pytest.fail(context.backend.hung_message(), pytrace=False)
-    crashing = context.backend.crashing(meta.get("op"))
-    if crashing:
-        pytest.fail(crashing, pytrace=False)
+    if meta is not None:
+        if context.backend.declared_hung:
+            pytest.fail(context.backend.hung_message(), pytrace=False)
+        crashing = context.backend.crashing(meta.get("op"))
+        if crashing:
+            pytest.fail(crashing, pytrace=False)
+    try:
+        return (yield)
+    except Exception as error:
+        from hypothesis.errors import Unsatisfiable
+
+        state = context.current if context is not None else None
+        if not isinstance(error, Unsatisfiable) or state is None or not state.declined:
+            raise
+        reason, _ = state.declined.most_common(1)[0]
+        declined = sum(state.declined.values())
+        pytest.skip(f"declined: {reason} ({declined} calls declined, no example ran whole)")
 
 
 def pytest_unconfigure(config: pytest.Config) -> None:

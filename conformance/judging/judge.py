@@ -70,7 +70,8 @@ def _behaviour_problems(outcome: Outcome, may_modify) -> tuple[list[Problem], se
     """What every call is checked for, whatever it returned: inputs left alone, the previous call's result
     unchanged by this call, the declared kernel ran.
     """
-    problems, ran = [], {"mutation"}
+    completed = not isinstance(outcome.error, CallFailedError)  # a call that never ended was not checked
+    problems, ran = [], {"mutation"} if completed else set()
     if outcome.mutated and not set(outcome.mutated) <= set(may_modify):
         modified = sorted(set(outcome.mutated) - set(may_modify))
         problems.append(Problem("mutation", f"the call modified its input(s) {modified} in place (SHARED-8)"))

@@ -37,6 +37,13 @@ class RunningTest:
             self.examples += 1
         self._example = example
 
+    def decline(self, reason: str, example: object) -> None:
+        """Count a declined call; an example that had accepted calls no longer counts as run (it is rejected)."""
+        self.declined[reason] += 1
+        if example is not None and example is self._example:
+            self.examples -= 1
+            self._example = _REJECTED
+
     def note(self, statuses: dict[str, str], unattributed: list[str], failed: bool) -> None:
         """Add one verdict's clause statuses: a passing verdict credits, a failing one replaces the last failure."""
         if failed:
@@ -60,6 +67,7 @@ class RunningTest:
         return {"clauses": clauses, "unattributed": unattributed, "failed": self.failure is not None}
 
 
+_REJECTED = object()  # the example whose accepted calls no longer count
 CONTEXT_KEY = pytest.StashKey["Context"]()
 
 

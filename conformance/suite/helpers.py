@@ -90,7 +90,7 @@ def input_infos(inputs: dict) -> dict[str, InputInfo]:
     return {name: InputInfo(tuple(t.shape), DTYPE_NAMES.get(t.dtype, str(t.dtype))) for name, t in inputs.items()}
 
 
-DECLINE_STREAK = 6  # declined draws in a row, with none accepted yet, after which a property test skips
+DECLINE_STREAK = 30  # declined draws in a row, with none accepted yet, after which a property test skips
 
 
 class ExplorationStoppedError(BaseException):
@@ -138,7 +138,7 @@ def admit(context: Context, op: str, params: dict, inputs: dict, device: str) ->
             state.accept(_current_example())
         return
     if state is not None:
-        state.declined[reason] += 1
+        state.decline(reason, _current_example())
     in_hypothesis = currently_in_test_context()
     if not in_hypothesis or state is None or (state.accepted == 0 and sum(state.declined.values()) >= DECLINE_STREAK):
         pytest.skip(f"declined: {reason}")

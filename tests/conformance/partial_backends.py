@@ -9,7 +9,7 @@ import numpy as np
 import torch
 
 import reference
-from conformance.backend import ArrayBackend, TorchModuleBackend
+from conformance.backend import ArrayBackend, Domain, TorchModuleBackend
 from conformance.ops import LOSSES
 
 
@@ -145,3 +145,62 @@ class KernelSkipsEmptyInputs(TorchModuleBackend):
 
     def kernel_calls(self) -> int:
         return self.launches
+
+
+class DeclinesNinetyPercent(TorchModuleBackend):
+    """Declines about nine cases in ten, by value (a checksum of the case): only what it accepts is judged."""
+
+    def __init__(self) -> None:
+        super().__init__(reference, name="declines-ninety-percent")
+
+    def unsupported(self, op, params, device, dtype, inputs=None):
+        import zlib
+
+        shapes = sorted((name, info.shape, info.dtype) for name, info in (inputs or {}).items())
+        plain = sorted((k, repr(v)) for k, v in params.items())
+        if zlib.crc32(repr((op, plain, shapes, dtype)).encode()) % 10:
+            return "declined by value (nine cases in ten)"
+        return super().unsupported(op, params, device, dtype, inputs=inputs)
+
+
+class MeanOnlyNoWeight(TorchModuleBackend):
+    """A typical port: ``reduction='mean'`` only and no class weights, declined through ``unsupported()``."""
+
+    def __init__(self) -> None:
+        super().__init__(reference, name="mean-only-no-weight")
+
+    def unsupported(self, op, params, device, dtype, inputs=None):
+        if op in LOSSES and params.get("reduction", "mean") != "mean":
+            return "only reduction='mean'"
+        if params.get("weight") is not None:
+            return "no class weights"
+        return super().unsupported(op, params, device, dtype, inputs=inputs)
+
+
+class DeclaresDomain(TorchModuleBackend):
+    """Declares its domain up front; its ``unsupported()`` raises if the harness asks about a case outside it."""
+
+    domain = Domain(
+        reductions=("mean",),
+        weight=False,
+        population_code=False,
+        label_dtypes=("int64",),
+        multi_spike=False,
+        target_is_time=False,
+        max_batch=3,
+    )
+
+    def __init__(self) -> None:
+        super().__init__(reference, name="declares-domain")
+
+    def unsupported(self, op, params, device, dtype, inputs=None):
+        reduction = params.get("reduction", "mean")
+        outside = (
+            (isinstance(reduction, str) and reduction in ("sum", "none"))
+            or params.get("weight") is not None
+            or params.get("population_code") is True
+            or params.get("multi_spike") is True
+        )
+        if outside:
+            raise AssertionError(f"asked about a case outside the declared domain: {op} {params}")
+        return super().unsupported(op, params, device, dtype, inputs=inputs)

@@ -26,6 +26,9 @@ PARTIAL = HERE / "partial_backends.py"
         ("NumpyFirstSpikeValueAndVjp", "T = 0 unsupported", "first_spike or ce_count_loss"),
         ("RebindsKeys", None, "ce_max_membrane_loss or tolerance or spike_time"),
         ("KernelSkipsEmptyInputs", None, "ce_count_loss or multi_spike"),
+        ("DeclinesNinetyPercent", "declined by value (nine cases in ten)", "ce_count_loss"),
+        ("MeanOnlyNoWeight", "only reduction='mean'", "ce_count_loss or mse_membrane_loss"),
+        ("DeclaresDomain", "outside the declared domain: reduction='sum'", "ce_count_loss or spike_time"),
     ],
 )
 def test_a_correct_partial_backend_passes_with_its_declines(pytester, tmp_path, backend, declined, ops):
@@ -35,6 +38,10 @@ def test_a_correct_partial_backend_passes_with_its_declines(pytester, tmp_path, 
     assert code == 0, output[-4000:]
     data = json.loads(report.read_text())
     assert data["summary"].get("fail", 0) == 0
+    assert "FailedHealthCheck" not in output and "Unsatisfiable" not in output
+    ran = {op: (row["vectors_ran"], row["examples_ran"]) for op, row in data["ops"].items() if row.get("pass")}
+    assert ran and all(vectors > 0 and examples > 0 for vectors, examples in ran.values()), ran
+    assert all(f"{v} vectors, {e} property examples" in output for v, e in ran.values())
     if declined:
         reasons = {reason for op in data["ops"].values() for reason in op["declined_reasons"]}
         assert declined in reasons, reasons

@@ -61,7 +61,7 @@ def test_a_native_crash_fails_only_that_case(tmp_path, backend, cause):
 
 @pytest.mark.parametrize(
     ("backend", "cause"),
-    [("exits_on_single_step", "exited with status 0"), ("system_exit_on_single_step", "exited with status 3")],
+    [("exits_on_single_step", "exited with status 0"), ("system_exit_on_single_step", "raised SystemExit(3)")],
 )
 def test_an_exit_fails_the_call_and_the_run_exits_non_zero(backend, cause):
     code, output = run_suite("--backend", hostile(backend), "-k", "test_vector and ce_count_loss")
