@@ -136,3 +136,20 @@ def test_a_bad_option_is_a_usage_error(pytester, option, message):
     code, output = run_in_process(pytester, "--backend", hostile("HangsOnEveryCall"), *option)
     assert code == USAGE_ERROR, output[-3000:]
     assert message in output, output[-3000:]
+
+
+def test_a_file_planted_in_the_shipped_vectors_is_a_usage_error_before_any_backend_call(
+    pytester, tmp_path, monkeypatch
+):
+    import shutil
+
+    from conformance.golden.generate import VECTOR_DIR
+    from conformance.suite import vectors
+
+    folder = tmp_path / "vectors"
+    shutil.copytree(VECTOR_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
+    (folder / "zz_planted.yaml").write_text((folder / "tolerance.yaml").read_text())
+    monkeypatch.setattr(vectors, "VECTOR_DIR", folder)
+    code, output = run_in_process(pytester, "--backend", hostile("HangsOnEveryCall"))
+    assert code == USAGE_ERROR, output[-2000:]
+    assert "zz_planted.yaml" in output and "not one the project shipped" in output
