@@ -1,7 +1,9 @@
-"""Per-call overhead of the sandbox: the same backend call in-process and through the worker process.
+"""The sandbox's costs: per-call overhead, and how long a worker takes to start and to restart.
 
-``python benchmarks/bench_sandbox.py [--calls N]``. Prints the median time per call of
-each mode and their difference, for a small and a typical case (forward + backward).
+``python benchmarks/bench_sandbox.py [--calls N] [--restarts N]``. Prints the median time per call
+in-process and through the worker process, for a small, a typical and a wide case (forward +
+backward), then the first start (the forkserver imports torch once) and the median time from a
+killed worker to the next answered call (a fresh worker forked and its backend loaded).
 """
 
 from __future__ import annotations
@@ -50,12 +52,30 @@ def _median_call(backend, op: str, inputs: dict, cotangent: torch.Tensor, calls:
     return statistics.median(times)
 
 
+def _median_restart(sandboxed: SandboxedBackend, restarts: int, with_gradient: bool) -> float:
+    inputs, cotangent = _inputs("first_spike", (8, 4, 10))
+    cotangent = cotangent if with_gradient else None
+    times = []
+    for _ in range(restarts):
+        sandboxed._kill()  # what a crash does to the worker
+        started = time.perf_counter()
+        outcome = sandboxed.call("first_spike", {}, inputs, cotangent, "cpu")  # reaps it: the call fails
+        outcome = sandboxed.call("first_spike", {}, inputs, cotangent, "cpu")  # a fresh worker answers
+        times.append(time.perf_counter() - started)
+        assert outcome.error is None, outcome.error
+    return statistics.median(times)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--calls", type=int, default=200)
-    calls = parser.parse_args().calls
+    parser.add_argument("--restarts", type=int, default=20)
+    arguments = parser.parse_args()
+    calls = arguments.calls
     in_process = InProcessBackend(TorchModuleBackend(reference, name="reference"))
+    started = time.perf_counter()
     sandboxed = SandboxedBackend("reference", "spec", 60.0)
+    first_start = time.perf_counter() - started
     try:
         print(f"torch {torch.__version__}, {torch.get_num_threads()} threads, median of {calls} calls\n")
         print("| case | in-process | worker process | overhead per call |")
@@ -67,6 +87,14 @@ def main() -> None:
             a = _median_call(in_process, op, inputs, cotangent, calls)
             b = _median_call(sandboxed, op, inputs, cotangent, calls)
             print(f"| {label} | {a * 1e3:.2f} ms | {b * 1e3:.2f} ms | {(b - a) * 1e3:.2f} ms |")
+        value_only = _median_restart(sandboxed, arguments.restarts, with_gradient=False)
+        with_gradient = _median_restart(sandboxed, arguments.restarts, with_gradient=True)
+        print(f"\nfirst start (forkserver and worker): {first_start:.2f} s")
+        print(f"restart after a crash, to the next answered call (median of {arguments.restarts}):")
+        print(
+            f"  value only: {value_only * 1e3:.0f} ms; with a gradient (torch's autograd warms up): "
+            f"{with_gradient * 1e3:.0f} ms"
+        )
     finally:
         sandboxed.close()
 

@@ -106,9 +106,9 @@ class Arena:
         nbytes = (end - first) * size
         position = math.ceil(self._used / ALIGN) * ALIGN
         self._grow(position + nbytes)
-        if nbytes:
+        if nbytes:  # a plain memory copy (numpy's): torch would start its thread pool for it, per call
             storage = torch.empty(0, dtype=torch.uint8).set_(tensor.untyped_storage())
-            self.memory[position : position + nbytes].copy_(storage[first * size : end * size])
+            self.memory[position : position + nbytes].numpy()[:] = storage[first * size : end * size].numpy()
         self._used = position + nbytes
         return Placement(self.path, position, nbytes, NAMES[tensor.dtype], tuple(tensor.shape), tensor.stride(), 0)
 
@@ -183,9 +183,22 @@ def same_tensor(a: torch.Tensor, b: torch.Tensor) -> bool:
     return bool(torch.equal(a, b))
 
 
+def _same_bytes(arena: Arena, placement: Placement, own: torch.Tensor) -> bool:
+    """Whether the placed region still holds ``own``'s bytes exactly (numpy's comparison: no thread pool)."""
+    first, end = _span(own)
+    size = own.element_size()
+    region = arena.memory[placement.position : placement.position + placement.nbytes].numpy()
+    storage = torch.empty(0, dtype=torch.uint8).set_(own.untyped_storage())[first * size : end * size].numpy()
+    return bool((region == storage).all())
+
+
 def changed(arena: Arena, placed: dict[str, tuple[Placement, torch.Tensor]]) -> tuple[str, ...]:
-    """The names whose bytes in ``arena`` no longer equal the judging process's own copies."""
-    return tuple(name for name, (placement, own) in placed.items() if not same_tensor(arena.view(placement), own))
+    """The names whose values in ``arena`` no longer equal the judging process's own copies (NaN equals NaN)."""
+    return tuple(
+        name
+        for name, (placement, own) in placed.items()
+        if not _same_bytes(arena, placement, own) and not same_tensor(arena.view(placement), own)
+    )
 
 
 class WorkerMaps:

@@ -37,6 +37,8 @@ import contextlib
 import math
 import multiprocessing
 import signal
+import sys
+import types
 from collections import Counter
 
 import torch
@@ -336,6 +338,22 @@ def describe_exit(exitcode: int | None) -> str:
     return f"exited with status {exitcode}"
 
 
+@contextlib.contextmanager
+def _main_module_hidden():
+    """Start a process without re-running the judging process's ``__main__`` in it.
+
+    ``multiprocessing`` re-imports the parent's main script (or ``-m`` module) in every new
+    worker: pytest's, a benchmark's, or none at all when the parent reads stdin (which then fails).
+    The worker needs none of it; hiding it makes a restart cost a fork and the backend's import.
+    """
+    real = sys.modules["__main__"]
+    sys.modules["__main__"] = types.ModuleType("__main__")
+    try:
+        yield
+    finally:
+        sys.modules["__main__"] = real
+
+
 def _start_method() -> multiprocessing.context.BaseContext:
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
@@ -378,7 +396,8 @@ class SandboxedBackend(_Caller):
         self.process = self.context.Process(
             target=serve, args=(child, self.backend_name, self.profile_asked), name="snnloss-backend", daemon=True
         )
-        self.process.start()
+        with _main_module_hidden():
+            self.process.start()
         child.close()
         self.connection = parent
         self._ready = False
