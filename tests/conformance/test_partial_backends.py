@@ -27,7 +27,7 @@ PARTIAL = HERE / "partial_backends.py"
         ("RebindsKeys", None, "ce_max_membrane_loss or tolerance or spike_time"),
         ("KernelSkipsEmptyInputs", None, "ce_count_loss or multi_spike"),
         ("DeclinesNinetyPercent", "declined by value (nine cases in ten)", "ce_count_loss"),
-        ("MeanOnlyNoWeight", "only reduction='mean'", "ce_count_loss or mse_membrane_loss"),
+        ("MeanOnlyNoWeight", "only reduction='mean'", "mse_membrane_loss"),
         ("DeclaresDomain", "outside the declared domain: reduction='sum'", "ce_count_loss or spike_time"),
     ],
 )
