@@ -50,9 +50,12 @@ from .wire import WireError, decode, digest, encode
 from .worker import BackendService, serve
 
 HANG_LIMIT = 3  # time-outs after which a backend is declared hung
-CRASH_LIMIT = 3  # consecutive crashes of one op after which its calls are no longer made
+CRASH_LIMIT = 3  # consecutive crashes of one op after which its calls are refused
+FIRST_PROBE = 2  # refused calls or tests before one goes through again (doubling while it crashes)
+LONGEST_WAIT = 64
 STARTUP_SECONDS = 180.0  # importing torch, CUDA and a backend can take a while on a cold machine
 TEXT_LIMIT = 20_000
+MAX_REPLY_BYTES = 1 << 30  # a reply's frame; a conformance case's result and gradient are far smaller
 PRELOADED = ["torch", "conformance.worker"]  # imported once by the forkserver, inherited by every worker
 
 
@@ -185,26 +188,16 @@ class _Caller(_Declared):
         self.arenas = ArenaPair(shared)
         self._judged: dict[str, str | None] = {}  # slot -> fingerprint of the last result the harness received
         self._judged_call = ""
-        self.crash_streak: Counter = Counter()
-        self.last_crash: dict[str, str] = {}
+        self.breaker = CrashBreaker()
 
     # -- the crash breaker ------------------------------------------------------------------------------------------
 
     def crashing(self, op: str | None) -> str | None:
-        """Why ``op``'s calls are no longer made, or ``None``."""
-        if op is None or self.crash_streak[op] < CRASH_LIMIT:
-            return None
-        return (
-            f"{op} declared crashing after {CRASH_LIMIT} consecutive crashes "
-            f"(last: {self.last_crash[op]}); this call was not made"
-        )
+        """Why this call (or test) of ``op`` is not made, or ``None``: see :class:`CrashBreaker`."""
+        return self.breaker.refuse(op)
 
     def _note_call(self, op: str, failure: CallFailedError | None) -> None:
-        if failure is not None and failure.cause in ("crash", "ended", "protocol"):
-            self.crash_streak[op] += 1
-            self.last_crash[op] = str(failure)
-        elif failure is None or failure.cause == "result":
-            self.crash_streak[op] = 0
+        self.breaker.note(op, failure)
 
     # -- calls ------------------------------------------------------------------------------------------------------
 
@@ -285,6 +278,45 @@ class _Caller(_Declared):
 
     def close(self) -> None:
         self.arenas.close()
+
+
+class CrashBreaker:
+    """Per op: after :data:`CRASH_LIMIT` consecutive crashes, the op's calls and tests are refused at once.
+
+    It is half-open: after :data:`FIRST_PROBE` refusals one call goes through as a probe. If it
+    crashes too, the next probe waits twice as long (up to :data:`LONGEST_WAIT`); if it answers,
+    the breaker closes. A backend that crashes on every call costs a few crashes per op; one that
+    crashes on a few inputs in a row (three empty batches) loses only the tests refused meanwhile.
+    """
+
+    def __init__(self) -> None:
+        self.streak: Counter = Counter()  # consecutive crashes per op
+        self.refused: Counter = Counter()  # refusals since the last probe
+        self.wait: dict[str, int] = {}  # refusals before the next probe
+        self.last: dict[str, str] = {}
+
+    def refuse(self, op: str | None) -> str | None:
+        if op is None or self.streak[op] < CRASH_LIMIT:
+            return None
+        wait = self.wait.get(op, FIRST_PROBE)
+        if self.refused[op] >= wait:
+            return None  # a probe
+        self.refused[op] += 1
+        return (
+            f"{op} declared crashing after {self.streak[op]} consecutive crashes (last: {self.last[op]}); "
+            f"not run (the op is tried again after {wait} refused calls or tests)"
+        )
+
+    def note(self, op: str, failure: CallFailedError | None) -> None:
+        if failure is not None and failure.cause in ("crash", "ended", "protocol"):
+            self.streak[op] += 1
+            self.last[op] = str(failure)
+            if self.streak[op] > CRASH_LIMIT:  # a probe crashed
+                self.wait[op] = min(2 * self.wait.get(op, FIRST_PROBE), LONGEST_WAIT)
+            self.refused[op] = 0
+        elif failure is None or failure.cause == "result":
+            self.streak[op] = self.refused[op] = 0
+            self.wait.pop(op, None)
 
 
 def _shown_name(key: str) -> str:
@@ -490,8 +522,12 @@ class SandboxedBackend(_Caller):
                 f"{self.last_hang} (time-out {self.hangs} of {HANG_LIMIT}; worker killed)", cause="hang"
             )
         try:
-            frame = self.connection.recv_bytes()
-        except (EOFError, OSError):
+            frame = self.connection.recv_bytes(MAX_REPLY_BYTES)
+        except OSError:
+            if self.process is not None and self.process.is_alive():  # alive, so not a crash: the frame was too long
+                raise self._protocol_breach(f"the worker's reply is larger than {MAX_REPLY_BYTES} bytes") from None
+            raise CallFailedError(f"the backend's worker {self._lost()} during the call", cause="crash") from None
+        except EOFError:
             raise CallFailedError(f"the backend's worker {self._lost()} during the call", cause="crash") from None
         try:
             reply = decode(frame)

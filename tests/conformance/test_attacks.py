@@ -102,13 +102,29 @@ def test_a_file_written_into_the_vectors_folder_is_named_by_the_next_run(sandbox
         verified_texts(folder)
 
 
-def test_after_consecutive_crashes_an_op_is_declared_crashing_and_its_calls_stop(sandbox):
+def test_after_consecutive_crashes_an_op_is_declared_crashing_and_probed_less_and_less_often(sandbox):
+    from conformance.sandbox import FIRST_PROBE
+
     backend = sandbox("segfaults_always")
     params, inputs = _case()
-    causes = [backend.call(OP, params, inputs, None, "cpu").error for _ in range(CRASH_LIMIT + 2)]
-    assert [c.cause for c in causes] == ["crash"] * CRASH_LIMIT + ["breaker", "breaker"]
+    calls = CRASH_LIMIT + FIRST_PROBE + 1 + 2 * FIRST_PROBE
+    causes = [backend.call(OP, params, inputs, None, "cpu").error for _ in range(calls)]
+    refused, probe = ["breaker"] * FIRST_PROBE, ["crash"]
+    assert [c.cause for c in causes] == ["crash"] * CRASH_LIMIT + refused + probe + refused * 2
     assert "SIGSEGV" in str(causes[-1]) and "declared crashing" in str(causes[-1])
-    assert backend.restarts == CRASH_LIMIT  # no worker is started for a call that is not made
+    assert backend.restarts == CRASH_LIMIT + 1  # no worker is started for a call that is not made
+
+
+def test_an_op_that_answers_again_is_no_longer_refused():
+    from conformance.outcome import CallFailedError
+    from conformance.sandbox import CrashBreaker
+
+    breaker = CrashBreaker()
+    for _ in range(CRASH_LIMIT):
+        breaker.note(OP, CallFailedError("killed by SIGSEGV", cause="crash"))
+    assert breaker.refuse(OP) and breaker.refuse(OP) and breaker.refuse(OP) is None  # the probe
+    breaker.note(OP, None)
+    assert breaker.refuse(OP) is None and breaker.refuse("first_spike") is None
 
 
 @pytest.mark.parametrize(
@@ -128,3 +144,18 @@ def test_a_backend_that_ends_every_call_gets_a_full_failing_run_with_its_reports
     data = json.loads(report.read_text())
     assert data["summary"].get("fail", 0) > 0 and data["summary"].get("pass", 0) == 0
     assert "Hypothesis" not in output.split("short test summary info")[-1]  # no shrinking through restarts
+
+
+def test_an_oversized_reply_is_a_breach_of_the_protocol_and_the_worker_is_replaced(monkeypatch):
+    import conformance.sandbox as sandbox_module
+
+    backend = SandboxedBackend("reference", "spec", 30.0)
+    try:
+        params, inputs = _case()
+        monkeypatch.setattr(sandbox_module, "MAX_REPLY_BYTES", 64)  # below any real reply's frame
+        failed = backend.call(OP, params, inputs, None, "cpu")
+        assert failed.error.cause == "protocol" and "larger than 64 bytes" in str(failed.error)
+        monkeypatch.undo()
+        assert backend.call(OP, params, inputs, None, "cpu").error is None  # a fresh worker answers
+    finally:
+        backend.close()
