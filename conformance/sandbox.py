@@ -43,7 +43,7 @@ from collections import Counter
 
 import torch
 
-from .arena import ArenaPair, changed
+from .arena import ArenaPair, Placement, changed
 from .backend import Backend, Domain, Result
 from .outcome import BackendRaisedError, CallFailedError, Outcome, Returned
 from .wire import WireError, decode, digest, encode
@@ -242,6 +242,7 @@ class _Caller(_Declared):
         except WireError as error:
             failure = self._protocol_breach(f"the worker's reply is not a valid run report: {error}")
             self._note_call(op, failure)
+            self._judged, self._judged_call = {}, ""
             return Outcome(error=failure)
         except CallFailedError as failure:
             self._note_call(op, failure)
@@ -345,18 +346,12 @@ class InProcessBackend(_Caller):
                 raise BackendRaisedError.from_exception(error) from None
         arena = self.arenas.arenas[self.arenas.turn]
         params, inputs = dict(request["params"]), {}
-        for key, tensor in ((k, arena.view(_placement(m))) for k, m in request["placed"].items()):
+        for key, tensor in ((k, arena.view(Placement.from_message(m))) for k, m in request["placed"].items()):
             where, name = key.split(":", 1)
             (params if where == "param" else inputs)[name] = tensor
         inputs = {name: inputs[name] for name in request["input_order"]}
         report = self.service.run(request["op"], params, inputs, request["cotangent"], request["device"])
         return decode(encode(report))  # the same plain data, and the same checks, as from a worker
-
-
-def _placement(message: dict):
-    from .arena import Placement
-
-    return Placement.from_message(message)
 
 
 def describe_exit(exitcode: int | None) -> str:
