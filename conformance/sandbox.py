@@ -36,6 +36,7 @@ from __future__ import annotations
 import contextlib
 import math
 import multiprocessing
+import os
 import signal
 import sys
 import types
@@ -421,7 +422,10 @@ class SandboxedBackend(_Caller):
     def _start(self) -> None:
         parent, child = self.context.Pipe(duplex=True)
         self.process = self.context.Process(
-            target=serve, args=(child, self.backend_name, self.profile_asked), name="snnloss-backend", daemon=True
+            target=serve,
+            args=(child, self.backend_name, self.profile_asked, dict(os.environ)),
+            name="snnloss-backend",
+            daemon=True,
         )
         with _main_module_hidden():
             self.process.start()

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import contextlib
 import inspect
+import os
 import signal
 import traceback
 
@@ -191,10 +192,17 @@ def _resolve(request: dict, maps: WorkerMaps) -> tuple[dict, dict]:
     return params, {name: inputs[name] for name in order}
 
 
-def serve(connection, backend_name: str, profile: str | None) -> None:
-    """The worker: load the backend, say what it declares, then answer requests until told to stop."""
+def serve(connection, backend_name: str, profile: str | None, environment: dict | None = None) -> None:
+    """The worker: load the backend, say what it declares, then answer requests until told to stop.
+
+    ``environment`` is the judging process's, as it is when this worker starts (a forked worker would
+    otherwise inherit the forkserver's, from when the server started).
+    """
     from .loading import BackendError, load_backend
 
+    if environment is not None:
+        os.environ.clear()
+        os.environ.update(environment)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the judging process's to handle
     try:
         backend = load_backend(backend_name)

@@ -4,7 +4,7 @@
 * :class:`ForgesRawReply`: writes a pickle frame straight into the worker's pipe before answering;
 * :class:`HidesMutation`: modifies its record in place, then patches torch's comparisons in its
   own process so that a check made there sees no change;
-* :class:`WritesIntoVectors`: writes a ``.yaml`` file into the vectors folder (``ATTACK_VECTOR_DIR``);
+* :class:`WritesIntoVectors`: writes a ``.yaml`` file into a vectors folder (``ATTACK_VECTOR_DIR``, a copy);
 * :class:`ReusesOutputBuffer`: returns views of one workspace that its next call overwrites;
 * ``segfaults_always``, ``exits_always``, ``system_exit_always``, ``keyboard_interrupt_always``:
   every call ends the worker (or tries to).
@@ -101,10 +101,10 @@ class WritesIntoVectors(_Reference):
         super().__init__("writes-into-vectors")
 
     def run(self, op, params, inputs, cotangent):
-        from conformance.golden.generate import VECTOR_DIR
-
-        folder = Path(os.environ.get("ATTACK_VECTOR_DIR") or VECTOR_DIR)
-        (folder / "zz_planted.yaml").write_text("schema: planted\n")
+        folder = os.environ.get("ATTACK_VECTOR_DIR")
+        if not folder:  # never the project's own folder: the meta-test gives a copy
+            raise RuntimeError("set ATTACK_VECTOR_DIR to the vectors folder to plant a file in")
+        (Path(folder) / "zz_planted.yaml").write_text("schema: planted\n")
         return super().run(op, params, inputs, cotangent)
 
 

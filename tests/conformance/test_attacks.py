@@ -94,6 +94,7 @@ def test_a_file_written_into_the_vectors_folder_is_named_by_the_next_run(sandbox
     folder = tmp_path / "vectors"
     shutil.copytree(generate.VECTOR_DIR, folder, ignore=shutil.ignore_patterns("__pycache__"))
     assert verified_texts(folder)
+    sandbox("CodeInReply")  # the forkserver runs before the variable is set: workers still get it
     monkeypatch.setenv("ATTACK_VECTOR_DIR", str(folder))
     backend = sandbox("WritesIntoVectors")
     params, inputs = _case()
