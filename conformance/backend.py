@@ -22,11 +22,12 @@ from typing import ClassVar
 import torch
 
 from . import ops
+from .tensors import DTYPE_NAMES, LABEL_DTYPES
 from .vocabulary import RECORD_DTYPE_NAMES, REDUCTIONS
 
 ALL_OPS = frozenset(ops.OPS)
 ALL_DTYPES = RECORD_DTYPE_NAMES
-LABEL_DTYPE_NAMES = ("int64", "int32", "int16", "int8", "uint8")  # every integer label dtype SHARED-2 allows
+LABEL_DTYPE_NAMES = tuple(DTYPE_NAMES[d] for d in LABEL_DTYPES)  # every integer label dtype SHARED-2 allows
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,6 @@ reads them.
 
 from __future__ import annotations
 
-import traceback
 from dataclasses import dataclass, field
 
 from .backend import Result
@@ -18,11 +17,6 @@ class BackendRaisedError(Exception):
     def __init__(self, type_name: str, class_names: tuple[str, ...], message: str, trace: str) -> None:
         super().__init__(message)
         self.type_name, self.class_names, self.message, self.trace = type_name, class_names, message, trace
-
-    @classmethod
-    def from_exception(cls, error: BaseException) -> BackendRaisedError:
-        names = tuple(c.__name__ for c in type(error).__mro__)
-        return cls(type(error).__name__, names, safe_str(error), traceback.format_exc(limit=-6))
 
     def is_a(self, class_name: str) -> bool:
         return class_name in self.class_names

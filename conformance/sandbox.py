@@ -48,7 +48,7 @@ from .arena import ArenaPair, Placement, changed
 from .backend import Backend, Domain, Result
 from .outcome import BackendRaisedError, CallFailedError, Outcome, Returned
 from .wire import WireError, decode, digest, encode
-from .worker import BackendService, serve
+from .worker import BackendService, error_report, serve
 
 HANG_LIMIT = 3  # time-outs after which a backend is declared hung
 CRASH_LIMIT = 3  # consecutive crashes of one op after which its calls are refused
@@ -344,7 +344,7 @@ class InProcessBackend(_Caller):
                     request["op"], request["params"], request["device"], request["dtype"], request["inputs"]
                 )
             except Exception as error:
-                raise BackendRaisedError.from_exception(error) from None
+                raise _error(error_report(error)) from None
         arena = self.arenas.arenas[self.arenas.turn]
         params, inputs = dict(request["params"]), {}
         for key, tensor in ((k, arena.view(Placement.from_message(m))) for k, m in request["placed"].items()):

@@ -33,33 +33,19 @@ import struct
 
 import torch
 
+from .tensors import DTYPES as TENSOR_DTYPES
+
 MAGIC = b"SNW1"
 _LENGTH = struct.Struct("<Q")
 MAX_HEADER_BYTES = 16 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_ELEMENTS = 1 << 31  # one tensor's elements; larger is not a reply a conformance case produces
 
-_DTYPE_NAMES = (
-    "float16",
-    "bfloat16",
-    "float32",
-    "float64",
-    "complex64",
-    "complex128",
-    "int8",
-    "uint8",
-    "int16",
-    "int32",
-    "int64",
-    "uint16",
-    "uint32",
-    "uint64",
-    "bool",
-    "float8_e4m3fn",
-    "float8_e5m2",
-)
+_MORE_DTYPES = ("complex64", "complex128", "uint16", "uint32", "uint64", "float8_e4m3fn", "float8_e5m2")
+# The domain's dtypes, and others a wrong backend may return (so that the judge can name them).
 DTYPES: dict[str, torch.dtype] = {
-    n: getattr(torch, n) for n in _DTYPE_NAMES if isinstance(getattr(torch, n, None), torch.dtype)
+    **TENSOR_DTYPES,
+    **{name: getattr(torch, name) for name in _MORE_DTYPES if isinstance(getattr(torch, name, None), torch.dtype)},
 }
 NAMES = {dtype: name for name, dtype in DTYPES.items()}
 

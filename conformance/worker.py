@@ -23,6 +23,7 @@ import torch
 
 from .arena import Placement, WorkerMaps
 from .backend import Backend, InputInfo, Result
+from .outcome import safe_str
 from .vocabulary import SPEC
 from .wire import NAMES, decode, digest, encode
 
@@ -34,19 +35,12 @@ def qualified_name(kind: type) -> str:
     return f"{module}.{kind.__qualname__}" if module not in ("builtins", "") else kind.__qualname__
 
 
-def _safe_str(error: BaseException) -> str:
-    try:
-        return str(error)[:MESSAGE_LIMIT]
-    except Exception:  # a hostile __str__
-        return f"<{type(error).__name__} whose message cannot be shown>"
-
-
 def error_report(error: BaseException) -> dict:
     """An exception as plain data: its class names, message and the last frames of its traceback."""
     return {
         "type_name": type(error).__name__,
         "class_names": [c.__name__ for c in type(error).__mro__],
-        "message": _safe_str(error),
+        "message": safe_str(error)[:MESSAGE_LIMIT],
         "trace": traceback.format_exc(limit=-6)[-MESSAGE_LIMIT:],
     }
 
@@ -66,7 +60,7 @@ def plain_tensor(value) -> tuple[torch.Tensor | None, dict]:
         if plain.layout != torch.strided or plain.dtype not in NAMES:
             raise TypeError(f"a {plain.layout} tensor of dtype {plain.dtype} cannot be read by the harness")
     except Exception as error:  # a subclass that cannot even be copied
-        returned["problem"] = f"cannot be read: {type(error).__name__}: {_safe_str(error)}"
+        returned["problem"] = f"cannot be read: {type(error).__name__}: {safe_str(error)[:MESSAGE_LIMIT]}"
         return None, returned
     return plain, returned
 
@@ -215,7 +209,8 @@ def serve(connection, backend_name: str, profile: str | None, environment: dict 
         connection.send_bytes(encode({"kind": "load-error", "message": str(error)}))
         return
     except BaseException as error:
-        message = f"backend {backend_name!r} failed while declaring itself: {type(error).__name__}: {_safe_str(error)}"
+        reason = safe_str(error)[:MESSAGE_LIMIT]
+        message = f"backend {backend_name!r} failed while declaring itself: {type(error).__name__}: {reason}"
         connection.send_bytes(encode({"kind": "load-error", "message": message}))
         return
     maps = WorkerMaps()
