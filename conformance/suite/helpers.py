@@ -140,8 +140,9 @@ def admit(context: Context, op: str, params: dict, inputs: dict, device: str) ->
     if state is not None:
         state.decline(reason, _current_example())
     in_hypothesis = currently_in_test_context()
-    if not in_hypothesis or state is None or (state.accepted == 0 and sum(state.declined.values()) >= DECLINE_STREAK):
-        pytest.skip(f"declined: {reason}")
+    declined = sum(state.declined.values()) if state is not None else 1
+    if not in_hypothesis or state is None or (state.accepted == 0 and declined >= DECLINE_STREAK):
+        pytest.skip(f"declined: {reason}" + (f" ({declined} draws declined, none accepted)" if in_hypothesis else ""))
     reject()
 
 
