@@ -52,6 +52,7 @@ class ClauseReport:
         self.ops: dict[str, Counter] = defaultdict(Counter)  # per op: tests by outcome, and declined draws
         self.declined: dict[str, Counter] = defaultdict(Counter)  # per op: reason -> declined draws or cases
         self.exercised: dict[str, Counter] = defaultdict(Counter)  # per op: vectors and property examples that ran
+        self.partly_declined: list[dict] = []  # property tests with declined draws: examples run, calls declined
         self.failures: list[dict] = []  # every failed test: where, which clauses, why, and how to rerun it
         self.legacy_items: list[dict] = []  # every expected failure explained by legacy behaviours
         self.unattributed: list[dict] = []  # failed tests that no clause explains, and why
@@ -72,6 +73,7 @@ class ClauseReport:
         clauses, legacy = list(meta.get("clauses", ())), list(meta.get("legacy", ()))
         self.known.update(clauses, legacy)
         self._count_op(meta.get("op") or NO_OP, outcome, props)
+        self._note_declines(report.nodeid, outcome, props)
         targets, why_unattributed = self._targets(outcome, props, clauses, legacy)
         self._remember(report, meta, outcome, props, [c for c, status in targets if status == "fail"])
         if why_unattributed:
@@ -147,6 +149,14 @@ class ClauseReport:
             kind = "vectors" if ran.get("kind") == "vector" else "examples"
             self.exercised[op][kind] += int(ran.get("calls", 0))
 
+    def _note_declines(self, test: str, outcome: str, props: dict) -> None:
+        """A property test the backend declined draws of: how many examples ran and how many calls were declined."""
+        ran = props.get(RAN_KEY)
+        if isinstance(ran, dict) and ran.get("kind") == "property" and ran.get("declined"):
+            self.partly_declined.append(
+                {"test": test, "outcome": outcome, "examples_ran": ran.get("calls", 0), "declined": ran["declined"]}
+            )
+
     def exercised_text(self, op: str) -> str:
         """How much of the backend ``op``'s tests really called: vectors and property examples that ran."""
         counter = self.exercised.get(op, Counter())
@@ -196,6 +206,7 @@ class ClauseReport:
             "failures": self.failures,
             "legacy_attributions": self.legacy_items,
             "unattributed": self.unattributed,
+            "declined_property_tests": self.partly_declined,
             "ops": {
                 op: {
                     **self.ops[op],

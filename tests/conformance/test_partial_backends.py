@@ -16,6 +16,9 @@ SPEC = HERE.parents[1] / "docs" / "spec"
 PARTIAL = HERE / "partial_backends.py"
 
 
+DECLINES_DRAWS = {"MeanOnly", "NoWeights", "DeclinesNinetyPercent", "MeanOnlyNoWeight"}  # by value, in property tests
+
+
 @pytest.mark.parametrize(
     ("backend", "declined", "ops"),
     [  # each run is limited to ops where the backend declines something, and one it runs whole
@@ -42,6 +45,10 @@ def test_a_correct_partial_backend_passes_with_its_declines(pytester, tmp_path, 
     ran = {op: (row["vectors_ran"], row["examples_ran"]) for op, row in data["ops"].items() if row.get("pass")}
     assert ran and all(vectors > 0 and examples > 0 for vectors, examples in ran.values()), ran
     assert all(f"{v} vectors, {e} property examples" in output for v, e in ran.values())
+    partly = data["declined_property_tests"]  # property tests with declined calls: examples run, calls declined
+    assert all(t["declined"] > 0 and isinstance(t["examples_ran"], int) for t in partly), partly
+    if backend in DECLINES_DRAWS:
+        assert any(t["outcome"] == "pass" and t["examples_ran"] > 0 for t in partly), partly
     if declined:
         reasons = {reason for op in data["ops"].values() for reason in op["declined_reasons"]}
         assert declined in reasons, reasons
